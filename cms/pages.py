@@ -1,0 +1,370 @@
+"""Page types of every site: home page, columns (栏目), articles (信息) and topics (专题)."""
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, WorkflowPage
+from wagtail.search import index
+
+from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock, TopicSectionBlock
+from .disclosure import Validity, allocate_index_number
+from .fields import MultipleChoiceField
+
+
+class ColumnType(models.TextChoices):
+    """P02: the enumerated ColumnType of the page-label meta tags."""
+
+    HOME = "首页"
+    OVERVIEW = "概况信息"
+    FUNCTIONS = "机构职能"
+    LEADERS = "负责人信息"
+    NEWS = "工作动态"
+    POLICY = "政策文件"
+    GUIDE = "信息公开指南"
+    CATALOGUE = "信息公开目录"
+    ANNUAL_REPORT = "信息公开年报"
+    APPLY = "依法申请公开"
+    DATA_RELEASE = "数据发布"
+    OPEN_DATA = "数据开放"
+    INTERPRETATION = "政策解读"
+    RESPONSE = "回应关切"
+    SERVICES = "办事服务"
+    CONSULT = "咨询投诉"
+    SURVEY = "征集调查"
+    INTERVIEW = "在线访谈"
+    NOTICE = "通知公告"
+    PERSONNEL = "人事信息"
+    PLANNING = "规划计划"
+    BUDGET = "财政预决算"
+
+
+class UpdateFrequency(models.TextChoices):
+    """M06: how often a column must get a new item; the day counts are in DAYS below."""
+
+    NEWS = "news", "动态类（14天）"
+    NOTICE = "notice", "通知公告、政策文件类（6个月）"
+    PLANNING = "planning", "人事、规划计划类（12个月）"
+    NONE = "none", "不要求"
+
+
+UPDATE_FREQUENCY_DAYS = {
+    UpdateFrequency.NEWS: 14,
+    UpdateFrequency.NOTICE: 182,
+    UpdateFrequency.PLANNING: 365,
+    UpdateFrequency.NONE: None,
+}
+
+# Column types whose default review is the site's two-step (初审 → 终审) workflow.
+NEWS_COLUMN_TYPES = {ColumnType.NEWS, ColumnType.NOTICE, ColumnType.RESPONSE}
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "网站"
+    WAP = "wap", "手机版"
+    WECHAT = "wechat", "微信公众号"
+    APP = "app", "移动客户端"
+
+
+class CounterpartMixin(models.Model):
+    """An explicit link to the same content on the other-language portal. The English
+    portal is its own tree, not a Wagtail translation (which would be served at the
+    Chinese host's URLs)."""
+
+    counterpart = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name="对应语言版本",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class HomePage(CounterpartMixin, Page):
+    intro = RichTextField("简介", blank=True, features=RICH_TEXT_FEATURES)
+    default_news_workflow = models.ForeignKey(
+        "wagtailcore.Workflow",
+        verbose_name="新闻类栏目默认审核流程",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    settings_panels = Page.settings_panels + [
+        FieldPanel("default_news_workflow"),
+        PageChooserPanel("counterpart"),
+    ]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.ColumnPage", "cms.TopicPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = "网站首页"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["latest_articles"] = latest_articles(self, 10)
+        context["topics"] = TopicPage.objects.live().descendant_of(self)[:8]
+        context["feed_columns"] = ColumnPage.objects.live().child_of(self).filter(show_in_menus=True)[:6]
+        return context
+
+
+def latest_articles(ancestor, limit):
+    """The newest live articles anywhere below `ancestor`, for home and topic feeds."""
+    return list(
+        ArticlePage.objects.live()
+        .descendant_of(ancestor)
+        .defer_streamfields()
+        .order_by("-published_at", "-pk")[:limit]
+    )
+
+
+class ColumnPage(Page):
+    """A column (栏目): lists its own articles and those syndicated into it."""
+
+    column_type = models.CharField("栏目类型", max_length=20, choices=ColumnType, default=ColumnType.NEWS)
+    description = models.CharField("栏目描述", max_length=300, blank=True)
+    keywords = models.CharField("栏目关键词", max_length=200, blank=True)
+    update_frequency = models.CharField(
+        "更新频率要求", max_length=10, choices=UpdateFrequency, default=UpdateFrequency.NEWS
+    )
+    channels = MultipleChoiceField(
+        "发布渠道", choices=Channel.choices, blank=True, help_text="本栏目信息发布到哪些渠道。"
+    )
+    review_workflow = models.ForeignKey(
+        "wagtailcore.Workflow",
+        verbose_name="审核流程",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="留空时，动态、通知公告类栏目使用本站默认的两级审核（初审→终审）。",
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("column_type"),
+        FieldPanel("description"),
+        FieldPanel("keywords"),
+    ]
+    settings_panels = Page.settings_panels + [
+        FieldPanel("update_frequency"),
+        FieldPanel("channels"),
+        FieldPanel("review_workflow"),
+    ]
+    parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
+    subpage_types = ["cms.ColumnPage", "cms.ArticlePage", "cms.TopicPage"]
+
+    class Meta:
+        verbose_name = "栏目"
+
+    @property
+    def update_days(self):
+        return UPDATE_FREQUENCY_DAYS[self.update_frequency]
+
+    def articles(self):
+        """Live articles of this column: its children and those syndicated into it (P07).
+
+        A subquery rather than a join keeps one row per article however many columns it is
+        syndicated to, and keeps the query count constant for any list length.
+        """
+        syndicated = ArticlePage.syndicate_to.through.objects.filter(columnpage=self).values("articlepage_id")
+        return (
+            ArticlePage.objects.live()
+            .filter(Q(path__startswith=self.path, depth=self.depth + 1) | Q(pk__in=syndicated))
+            .defer_streamfields()
+            .select_related("organisation")
+            .order_by("-published_at", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        paginator = Paginator(self.articles(), settings.COLUMN_PAGE_SIZE)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        context["page_obj"] = page_obj
+        context["articles"] = page_obj.object_list
+        context["subcolumns"] = ColumnPage.objects.live().child_of(self)
+        return context
+
+    def save(self, *args, **kwargs):
+        if self.review_workflow_id is None and self.column_type in NEWS_COLUMN_TYPES:
+            self.review_workflow_id = self._site_default_news_workflow_id()
+        super().save(*args, **kwargs)
+        self._sync_workflow_assignment()
+
+    def _site_default_news_workflow_id(self):
+        home = HomePage.objects.filter(path=self.path[: HomePage.steplen * 2]).first()
+        if home is None:  # not saved in the tree yet; the parent tells
+            parent = self.get_parent() if self.path else None
+            home = parent and HomePage.objects.ancestor_of(parent, inclusive=True).first()
+        return home.default_news_workflow_id if home else None
+
+    def _sync_workflow_assignment(self):
+        """Keep Wagtail's own workflow assignment (used by the admin) equal to the field."""
+        if self.review_workflow_id:
+            WorkflowPage.objects.update_or_create(
+                page=self.page_ptr, defaults={"workflow_id": self.review_workflow_id}
+            )
+        else:
+            WorkflowPage.objects.filter(page=self.page_ptr).delete()
+
+
+class ArticlePage(CounterpartMixin, Page):
+    """An item (信息) with its disclosure metadata (G02)."""
+
+    summary = models.TextField("摘要", blank=True, max_length=500)
+    body = StreamField(ArticleBodyBlock(), verbose_name="正文", blank=True)
+    source = models.CharField("来源", max_length=100, blank=True)
+    author = models.CharField("作者", max_length=50, blank=True)
+    published_at = models.DateTimeField(
+        "发布时间",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="页面上显示的发布时间；留空则取首次发布时间。",
+    )
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name="封面图片",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    index_number = models.CharField(
+        "索引号", max_length=64, null=True, blank=True, unique=True, editable=False
+    )
+    doc_number = models.CharField("发文字号", max_length=100, blank=True, help_text="如 郴政办函〔2014〕82号")
+    written_at = models.DateField("成文日期", null=True, blank=True)
+    category = models.ForeignKey(
+        "cms.SubjectCategory", verbose_name="主题分类", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    organisation = models.ForeignKey(
+        "cms.Organisation", verbose_name="发布机构", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    keywords = models.CharField("主题词", max_length=200, blank=True)
+    validity = models.CharField("有效性", max_length=10, choices=Validity, blank=True, default=Validity.NONE)
+    syndicate_to = ParentalManyToManyField(
+        "cms.ColumnPage",
+        verbose_name="同时发布到栏目",
+        blank=True,
+        related_name="syndicated_articles",
+        help_text="在其他网站的栏目中引用显示本信息（只在此处编辑，各处链接到本站地址）。",
+    )
+    external_id = models.CharField(
+        "外部编号", max_length=100, null=True, blank=True, unique=True, editable=False
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("source"),
+                FieldPanel("author"),
+                FieldPanel("published_at"),
+                FieldPanel("cover_image"),
+            ],
+            "发布信息",
+        ),
+        InlinePanel("attachments", label="附件"),
+        MultiFieldPanel(
+            [
+                FieldPanel("organisation"),
+                FieldPanel("doc_number"),
+                FieldPanel("written_at"),
+                FieldPanel("category"),
+                FieldPanel("keywords"),
+                FieldPanel("validity"),
+            ],
+            "信息公开",
+        ),
+    ]
+    settings_panels = Page.settings_panels + [
+        FieldPanel("syndicate_to"),
+        PageChooserPanel("counterpart"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("published_at"),
+    ]
+    parent_page_types = ["cms.ColumnPage"]
+    subpage_types = []
+    exclude_fields_in_copy = ["index_number", "external_id"]
+
+    class Meta:
+        verbose_name = "信息"
+
+    @property
+    def display_time(self):
+        return self.published_at or self.first_published_at
+
+    def save(self, *args, **kwargs):
+        if self.pk and not self.index_number:
+            # Revisions drafted before the first publish carry no 索引号: keep the issued one.
+            self.index_number = (
+                ArticlePage.objects.filter(pk=self.pk).values_list("index_number", flat=True).first()
+            )
+        if self.live:
+            if self.published_at is None:
+                self.published_at = self.go_live_at or timezone.now()
+            if not self.index_number and self.organisation_id:
+                self.index_number = allocate_index_number(
+                    self.organisation, timezone.localtime(self.published_at).year
+                )
+        super().save(*args, **kwargs)
+
+
+class ArticleAttachment(Orderable):
+    """A downloadable attachment: an uploaded document or a link to a legacy file."""
+
+    page = ParentalKey(ArticlePage, related_name="attachments", on_delete=models.CASCADE)
+    document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name="文件",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField("名称", max_length=200, blank=True)
+    url = models.URLField("外部地址", blank=True, max_length=500)
+
+    panels = [FieldPanel("document"), FieldPanel("title"), FieldPanel("url")]
+
+    @property
+    def href(self):
+        return self.document.url if self.document else self.url
+
+    @property
+    def label(self):
+        return self.title or (self.document.title if self.document else self.url)
+
+
+class TopicPage(Page):
+    """A special topic (专题) assembled from sections."""
+
+    summary = models.TextField("简介", blank=True, max_length=500)
+    sections = StreamField(TopicSectionBlock(), verbose_name="版块", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("sections")]
+    parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "专题"

@@ -1,0 +1,11 @@
+"""Development settings: the embedded demo cluster `make serve` runs."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True
+# A development-only key; production refuses to start without DJANGO_SECRET_KEY.
+SECRET_KEY = "dev-only-not-secret-portal-cluster"  # noqa: S105
+ALLOWED_HOSTS = [".localhost", "127.0.0.1", "localhost", "testserver"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Demo accounts are created by `manage.py load_demo` only when this is on.
+DEMO_ACCOUNTS_ENABLED = True

@@ -1,0 +1,9 @@
+"""Search: Chinese-aware analysis, index backends and the query service of the cluster."""
+
+from django.apps import AppConfig
+
+
+class PortalSearchConfig(AppConfig):
+    name = "search"
+    label = "portal_search"
+    verbose_name = "全文检索"

@@ -1,0 +1,28 @@
+"""Activates the public language of the site a request is for."""
+
+from django.utils import translation
+from wagtail.models import Site
+
+from .models import SiteProfile
+
+
+class SiteLocaleMiddleware:
+    """Public pages speak their site's language (the English portal in English, every
+    other site in Chinese), whatever the browser asks for. The admin keeps each user's
+    own admin language, which Wagtail activates itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(("/admin/", "/django-admin/")):
+            return self.get_response(request)
+        language = "zh-hans"
+        site = Site.find_for_request(request)
+        if site is not None:
+            language = SiteProfile.for_site(site).locale
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
