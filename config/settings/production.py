@@ -3,9 +3,12 @@ by environment variables. Refuses to start without its secrets."""
 
 import os
 
+import dj_database_url
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
+from .base import DATABASES
 
 
 def _require(name):
@@ -20,6 +23,9 @@ def _require(name):
 DEBUG = False
 SECRET_KEY = _require("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = _require("DJANGO_ALLOWED_HOSTS").split(",")
+# Production always runs on PostgreSQL: refuse to fall back to the embedded SQLite file.
+DATABASES["default"] = dj_database_url.parse(_require("DATABASE_URL"), conn_max_age=60)
+
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
