@@ -314,6 +314,12 @@ class ArticlePage(CounterpartMixin, Page):
     def display_time(self):
         return self.published_at or self.first_published_at
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # One query for the attachments and their documents, not one per attachment.
+        context["attachments"] = list(self.attachments.select_related("document"))
+        return context
+
     def save(self, *args, **kwargs):
         if self.pk and not self.index_number:
             # Revisions drafted before the first publish carry no 索引号: keep the issued one.
