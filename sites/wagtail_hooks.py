@@ -1,0 +1,36 @@
+"""Admin hooks that keep the sites of the cluster apart.
+
+Wagtail's page explorer, choosers and image/document listings already filter by the
+group permissions provisioning grants per site. Its internal admin API for images and
+documents (/admin/api/main/images/, .../documents/) does not: it lists every item to any
+admin user. Editors of one county site must not see another site's files, so those two
+endpoints are replaced by versions limited to the collections the user may choose from.
+"""
+
+from wagtail import hooks
+from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
+from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
+from wagtail.permissions import policy_registry
+
+
+class _CollectionPermissionMixin:
+    def get_queryset(self):
+        allowed = policy_registry.get_by_type(self.model).instances_user_has_any_permission_for(
+            self.request.user, ["choose", "change"]
+        )
+        return super().get_queryset().filter(pk__in=allowed.values("pk"))
+
+
+class SiteImagesAdminAPIViewSet(_CollectionPermissionMixin, ImagesAdminAPIViewSet):
+    pass
+
+
+class SiteDocumentsAdminAPIViewSet(_CollectionPermissionMixin, DocumentsAdminAPIViewSet):
+    pass
+
+
+# A late order, so these replace the endpoints wagtail.images / wagtail.documents register.
+@hooks.register("construct_admin_api", order=100)
+def restrict_admin_api_to_own_collections(router):
+    router.register_endpoint("images", SiteImagesAdminAPIViewSet)
+    router.register_endpoint("documents", SiteDocumentsAdminAPIViewSet)
