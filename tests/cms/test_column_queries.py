@@ -1,0 +1,92 @@
+"""A column list costs the same number of queries whatever its length: no per-item
+lookups of specific pages, organisations, sites or URLs (the list's page is full here,
+with syndicated items from another site and items with an organisation)."""
+
+import datetime as dt
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_article, make_column, make_organisation, make_site
+
+WWW = "www.test.localhost"
+
+
+def add_articles(column, count, start, organisation=None):
+    base = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
+    return [
+        make_article(
+            column,
+            f"郴州市政务动态第{n}期",
+            organisation=organisation if n % 2 else None,
+            doc_number=f"郴政办函〔2014〕{n}号" if n % 3 == 0 else "",
+            validity="valid" if n % 4 == 0 else "",
+            published_at=base + dt.timedelta(hours=n),
+        )
+        for n in range(start, start + count)
+    ]
+
+
+def count_queries(client, host, url):
+    """Queries of one warm request (the first also fills Wagtail's site-root cache)."""
+    assert client.get(url, HTTP_HOST=host).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, HTTP_HOST=host)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+@pytest.fixture
+def cluster(db):
+    cache.clear()
+    www = make_site(WWW, "郴州市人民政府", code="4310000001")
+    county = make_site("bhq.test.localhost", "北湖区人民政府", code="4310020001")
+    news = make_column(www.home, "工作动态", slug="news", show_in_menus=True)
+    county_news = make_column(county.home, "县区动态", slug="county-news")
+    make_column(www.home, "通知公告", slug="notices", show_in_menus=True)
+    return news, county_news, make_organisation()
+
+
+def test_column_list_query_count_is_constant(client, cluster):
+    news, county_news, organisation = cluster
+    add_articles(news, 3, 1, organisation)
+    for article in add_articles(county_news, 2, 100, organisation):
+        article.syndicate_to.add(news)
+        article.save()
+    small, html = count_queries(client, WWW, "/news/")
+    assert html.count('<li>\n      <a href="') == 5
+
+    add_articles(news, 38, 4, organisation)
+    for article in add_articles(county_news, 2, 200, organisation):
+        article.syndicate_to.add(news)
+        article.save()
+    large, html = count_queries(client, WWW, "/news/")
+    # The four syndicated items are the newest; they link to the county site that owns them.
+    assert html.count('href="http://bhq.test.localhost/county-news/') == 4
+    assert html.count('<li>\n      <a href="') == 20
+    assert small == large, f"5 items: {small} queries, 45 items: {large}"
+
+    page_two, _ = count_queries(client, WWW, "/news/?page=2")
+    assert page_two == large
+
+
+def test_home_page_query_count_does_not_grow_with_articles(client, cluster):
+    news, _, organisation = cluster
+    add_articles(news, 5, 1, organisation)
+    small, _ = count_queries(client, WWW, "/")
+    add_articles(news, 40, 6, organisation)
+    large, html = count_queries(client, WWW, "/")
+    assert "郴州市政务动态第45期" in html
+    assert small == large, f"5 items: {small} queries, 45 items: {large}"
+
+
+def test_article_page_query_count_is_small(client, cluster):
+    news, _, organisation = cluster
+    (article,) = add_articles(news, 1, 3, organisation)
+    queries, html = count_queries(client, WWW, article.get_url_parts()[2])
+    assert "索引号" in html
+    # A guard against per-block or per-attachment lookups creeping in: Wagtail's routing
+    # and site lookups, the profile, menu, breadcrumbs, column, organisation, attachments.
+    assert queries <= 20, queries
