@@ -16,6 +16,7 @@ from wagtail.models import (
     Page,
     Site,
     Workflow,
+    WorkflowPage,
     WorkflowTask,
 )
 
@@ -122,6 +123,7 @@ def provision_site(
         groups[role] = group
 
     workflow = _ensure_review_workflow(site_name, groups)
+    _drop_tree_wide_workflow()
     if hasattr(home, "default_news_workflow_id") and home.default_news_workflow_id != workflow.pk:
         home.default_news_workflow = workflow
         home.save(update_fields=["default_news_workflow"])
@@ -138,6 +140,16 @@ def _ensure_review_workflow(site_name, groups):
             task.groups.set([groups[role]])
             WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=order)
     return workflow
+
+
+def _drop_tree_wide_workflow():
+    """Columns choose their review workflow; none is inherited from the tree root.
+
+    Wagtail's own migrations assign a "Moderators approval" workflow to the root page,
+    which every page of every site would inherit: columns without review (机构职能 etc.)
+    could then not be published directly, and other sites' moderators would review.
+    """
+    WorkflowPage.objects.filter(page=Page.get_first_root_node()).delete()
 
 
 def describe_errors(error: ValidationError):
