@@ -7,3 +7,9 @@ class PortalSearchConfig(AppConfig):
     name = "search"
     label = "portal_search"
     verbose_name = "全文检索"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

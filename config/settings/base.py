@@ -184,3 +184,20 @@ LOGGING = {
 }
 # The workflow step model provisioning uses for a site's review steps.
 CLUSTER_REVIEW_TASK_MODEL = "cms.NoSelfApprovalTask"
+
+# Public search (search/, docs/search.md). The backend is a dotted path; the default
+# follows the database so the embedded setup needs no extra service. Elasticsearch:
+# SEARCH_BACKEND=search.backends.elasticsearch.ElasticsearchBackend and ELASTICSEARCH_URL.
+SEARCH_BACKEND = os.environ.get(
+    "SEARCH_BACKEND",
+    "search.backends.postgres.PostgresBackend"
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    else "search.backends.sqlite.SQLiteBackend",
+)
+SEARCH_ELASTICSEARCH = {
+    "URL": os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
+    "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "portal"),
+}
+SEARCH_JIEBA_CACHE_DIR = BASE_DIR / "var" / "jieba"
+SEARCH_PAGE_SIZE = 10
+SEARCH_MAX_PAGE_SIZE = 50

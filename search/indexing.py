@@ -1,0 +1,216 @@
+"""From pages to index entries: text extraction, analysis, the vocabulary and the backend.
+
+Used by the background tasks (publish, unpublish, move, delete) and by search_reindex.
+Every function takes page ids and reads the current state of the database, so a task that
+runs late or twice still leaves the index right.
+"""
+
+from collections import Counter
+
+from django.db import transaction
+from django.db.models import F
+from pypinyin import Style, lazy_pinyin
+from wagtail.models import Page, PageViewRestriction, Site
+
+from cms.pages import ArticlePage, ColumnPage, TopicPage
+from sites.models import SiteProfile
+
+from .analysis import EN, ZH, analyse
+from .backends import get_backend
+from .models import IndexEntry, IndexEntryColumn, VocabularyTerm
+
+CONTENT_TYPES = {ArticlePage: "article", TopicPage: "topic", ColumnPage: "column"}
+TYPE_LABELS = {"article": "信息", "topic": "专题", "column": "栏目"}
+MAX_TEXT = 20_000
+
+
+class SiteMap:
+    """Sites by root path, so a batch of pages finds its sites without a query each."""
+
+    def __init__(self):
+        self.sites = []
+        for site in Site.objects.select_related("root_page"):
+            profile = SiteProfile.for_site(site)
+            language = EN if profile.locale == "en" else ZH
+            self.sites.append((site.root_page.path, site.root_page.url_path, site, language))
+        self.sites.sort(key=lambda s: -len(s[0]))
+
+    def find(self, page):
+        for path, url_path, site, language in self.sites:
+            if page.path.startswith(path):
+                return site, url_path, language
+        return None, None, None
+
+
+def _stream_text(value):
+    if not value:
+        return ""
+    return " ".join(str(t) for t in value.stream_block.get_searchable_content(value) if t)
+
+
+def page_text(page):
+    """Plain text of a page's body (rich text reduced to text) and its metadata."""
+    parts = []
+    if isinstance(page, ArticlePage):
+        parts = [page.summary, _stream_text(page.body)]
+        meta = [page.doc_number, page.keywords, page.organisation.name if page.organisation_id else ""]
+    elif isinstance(page, TopicPage):
+        parts = [page.summary, _stream_text(page.sections)]
+        meta = []
+    else:
+        parts = [page.description]
+        meta = [page.keywords]
+    parts.append(page.search_description)
+    text = "\n".join(p for p in parts if p)[:MAX_TEXT]
+    return text, " ".join(m for m in meta if m)
+
+
+def build_entry(page, sitemap, column_ids=()):
+    """An unsaved IndexEntry for a live public page, or None if it must not be indexed."""
+    ctype = CONTENT_TYPES.get(type(page))
+    if ctype is None or not page.live:
+        return None
+    site, root_url_path, language = sitemap.find(page)
+    if site is None:
+        return None
+    text, meta = page_text(page)
+    relative = page.url_path[len(root_url_path) :]
+    published = getattr(page, "published_at", None) or page.first_published_at
+    entry = IndexEntry(
+        page_id=page.pk,
+        language=language,
+        site_id=site.pk,
+        content_type=ctype,
+        organisation_id=getattr(page, "organisation_id", None),
+        validity=getattr(page, "validity", "") or "",
+        published_at=published,
+        page_published_at=page.last_published_at,
+        title=page.title[:255],
+        url=f"{site.root_url}/{relative}",
+        text=text,
+        title_tokens=" ".join(analyse(page.title, language)),
+        body_tokens=" ".join(analyse(f"{text}\n{meta}", language)),
+    )
+    entry.column_ids = list(column_ids)
+    return entry
+
+
+def _vocabulary_terms(entry):
+    if entry is None:
+        return set()
+    tokens = set(entry.title_tokens.split()) | set(entry.body_tokens.split())
+    return {(entry.language, t) for t in tokens if 2 <= len(t) <= 32 and not t.isdigit()}
+
+
+def update_vocabulary(delta):
+    """Apply document-frequency changes {(language, term): +n/-n}."""
+    delta = {k: v for k, v in delta.items() if v}
+    if not delta:
+        return
+    by_lang = {}
+    for language, term in delta:
+        by_lang.setdefault(language, set()).add(term)
+    for language, terms in by_lang.items():
+        known = set(
+            VocabularyTerm.objects.filter(language=language, term__in=terms).values_list("term", flat=True)
+        )
+        new = [
+            VocabularyTerm(language=language, term=t, df=0, **_pinyin(t, language))
+            for t in terms - known
+            if delta[(language, t)] > 0
+        ]
+        VocabularyTerm.objects.bulk_create(new, ignore_conflicts=True, batch_size=500)
+        groups = {}
+        for t in terms:
+            groups.setdefault(delta[(language, t)], []).append(t)
+        for change, group in groups.items():
+            for start in range(0, len(group), 500):
+                VocabularyTerm.objects.filter(language=language, term__in=group[start : start + 500]).update(
+                    df=F("df") + change
+                )
+
+
+def _pinyin(term, language):
+    if language != ZH or term.isascii():
+        return {"pinyin": "", "initials": ""}
+    syllables = lazy_pinyin(term, errors="ignore")
+    initials = lazy_pinyin(term, style=Style.FIRST_LETTER, errors="ignore")
+    return {"pinyin": "".join(syllables)[:255], "initials": "".join(initials)[:64]}
+
+
+def _restricted_paths():
+    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
+
+
+def _column_ids(pages):
+    """{article id: [column ids]}: its parent column and the columns it is syndicated to."""
+    steplen = Page.steplen
+    parents = {p.pk: p.path[:-steplen] for p in pages}
+    by_path = dict(ColumnPage.objects.filter(path__in=set(parents.values())).values_list("path", "pk"))
+    out = {pk: [by_path[path]] if path in by_path else [] for pk, path in parents.items()}
+    through = ArticlePage.syndicate_to.through.objects.filter(articlepage_id__in=list(parents))
+    for article_id, column_id in through.values_list("articlepage_id", "columnpage_id"):
+        out[article_id].append(column_id)
+    return out
+
+
+@transaction.atomic
+def index_pages(page_ids, sitemap=None, backend=None):
+    """Bring the index in line with the current state of these pages: index the live
+    public ones, remove the rest. Returns the number indexed."""
+    page_ids = list(page_ids)
+    if not page_ids:
+        return 0
+    sitemap = sitemap or SiteMap()
+    backend = backend or get_backend()
+    pages = list(Page.objects.filter(pk__in=page_ids).specific(defer=False))
+    restricted = _restricted_paths()
+    public = [p for p in pages if not any(p.path.startswith(r) for r in restricted)]
+    columns = _column_ids(public)
+    entries = [e for e in (build_entry(p, sitemap, columns.get(p.pk, ())) for p in public) if e]
+    old = {
+        e.page_id: e
+        for e in IndexEntry.objects.filter(pk__in=page_ids).only("language", "title_tokens", "body_tokens")
+    }
+    delta = Counter()
+    for page_id in page_ids:
+        for key in _vocabulary_terms(old.get(page_id)):
+            delta[key] -= 1
+    for entry in entries:
+        for key in _vocabulary_terms(entry):
+            delta[key] += 1
+    IndexEntry.objects.filter(pk__in=page_ids).delete()
+    IndexEntry.objects.bulk_create(entries, batch_size=500)
+    IndexEntryColumn.objects.bulk_create(
+        [IndexEntryColumn(entry_id=e.page_id, column_id=c) for e in entries for c in set(e.column_ids)],
+        batch_size=1000,
+    )
+    update_vocabulary(delta)
+    indexed = {e.page_id for e in entries}
+    gone = [pk for pk in page_ids if pk not in indexed]
+    if gone:
+        backend.delete(gone)
+    backend.index(entries)
+    return len(entries)
+
+
+@transaction.atomic
+def remove_pages(page_ids, backend=None):
+    """Remove pages (deleted or unpublished) from the index."""
+    page_ids = list(page_ids)
+    old = IndexEntry.objects.filter(pk__in=page_ids).only("language", "title_tokens", "body_tokens")
+    delta = Counter()
+    for entry in old:
+        for key in _vocabulary_terms(entry):
+            delta[key] -= 1
+    IndexEntry.objects.filter(pk__in=page_ids).delete()
+    update_vocabulary(delta)
+    (backend or get_backend()).delete(page_ids)
+
+
+def indexable_pages(site=None):
+    """Ids of every page of an indexed type, optionally below one site's root."""
+    qs = Page.objects.live().type(*CONTENT_TYPES)
+    if site is not None:
+        qs = qs.descendant_of(site.root_page, inclusive=True)
+    return qs.order_by("path").values_list("pk", flat=True)

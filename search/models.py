@@ -1,0 +1,105 @@
+"""Tables of the public search: the analysed documents, the vocabulary behind suggestions
+and autocomplete, the editors' synonym list and the aggregated query log.
+
+IndexEntry is the document store every backend shares: it holds the analysed tokens and
+the filter fields, keyed by page id (not a foreign key, so a deleted page leaves a row the
+removal task can still find). The inverted index itself lives in the backend (FTS5 table,
+PostgreSQL tsvector table or Elasticsearch).
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.snippets.models import register_snippet
+
+
+class IndexEntry(models.Model):
+    page_id = models.BigIntegerField(primary_key=True)
+    language = models.CharField(max_length=8, db_index=True)
+    site_id = models.IntegerField(null=True, db_index=True)
+    content_type = models.CharField(max_length=20, db_index=True)
+    organisation_id = models.IntegerField(null=True, db_index=True)
+    validity = models.CharField(max_length=10, blank=True)
+    published_at = models.DateTimeField(null=True, db_index=True)
+    # When the page was last published: the drift check compares it with the page's.
+    page_published_at = models.DateTimeField(null=True)
+    title = models.CharField(max_length=255)
+    url = models.CharField(max_length=500)
+    text = models.TextField(blank=True)
+    title_tokens = models.TextField(blank=True)
+    body_tokens = models.TextField(blank=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "检索文档"
+
+
+class IndexEntryColumn(models.Model):
+    """The columns an entry appears in: its own and those it is syndicated to (P07)."""
+
+    entry = models.ForeignKey(IndexEntry, on_delete=models.CASCADE, related_name="columns")
+    column_id = models.IntegerField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "column_id"], name="one_row_per_entry_column")
+        ]
+
+
+class VocabularyTerm(models.Model):
+    """A term of the index with its document frequency and pinyin, for "您是不是要找" and
+    autocomplete (S03, S04)."""
+
+    language = models.CharField(max_length=8)
+    term = models.CharField(max_length=64)
+    df = models.IntegerField(default=0)
+    pinyin = models.CharField(max_length=255, blank=True, db_index=True)
+    initials = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["language", "term"], name="one_vocabulary_term")]
+
+
+@register_snippet
+class Synonym(models.Model):
+    """An editor-maintained group of equivalent search terms (三公 ↔ 三公经费)."""
+
+    terms = models.CharField(
+        "同义词",
+        max_length=500,
+        help_text="用逗号或空格分隔的一组同义词，如：三公，三公经费。检索其中任何一个词时同时检索其他词。",
+    )
+    panels = [FieldPanel("terms")]
+
+    class Meta:
+        verbose_name = "检索同义词"
+        verbose_name_plural = "检索同义词"
+
+    def __str__(self):
+        return self.terms
+
+    def term_list(self):
+        import re
+
+        return [t for t in re.split(r"[,，、;；\s]+", self.terms) if t]
+
+    def clean(self):
+        if len(self.term_list()) < 2:
+            raise ValidationError({"terms": "请至少填写两个同义词。"})
+
+
+class QueryLog(models.Model):
+    """How often a normalised query was searched on a day. No IP address, user, session or
+    time of day is stored: only the daily aggregate (M22)."""
+
+    day = models.DateField()
+    language = models.CharField(max_length=8)
+    query = models.CharField(max_length=100)
+    count = models.PositiveIntegerField(default=0)
+    # Searches of this query that found something: hot terms list only those.
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["day", "language", "query"], name="one_log_row_per_day")
+        ]

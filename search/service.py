@@ -1,0 +1,278 @@
+"""The query service the search page, the JSON API, the app and WeChat share: analysis,
+synonyms, the backend query, highlighted snippets, facets, "您是不是要找", autocomplete by
+prefix and pinyin, and hot terms from the aggregated query log."""
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from pypinyin import lazy_pinyin
+from wagtail.models import Site
+
+from .analysis import EN, ZH, analyse, clean_query, normalise, precise_words, query_terms
+from .backends import get_backend
+from .backends.base import BackendQuery
+from .indexing import TYPE_LABELS
+from .models import IndexEntry, QueryLog, Synonym, VocabularyTerm
+
+SNIPPET_LENGTH = 120
+HOT_DAYS = 30
+# Queries that look like a phone, ID or account number, or an e-mail address, are never
+# logged: the log must hold no personal data.
+_PERSONAL = re.compile(r"\d{6,}|@")
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    language: str = ZH
+    site_id: int | None = None
+    content_type: str | None = None
+    organisation_id: int | None = None
+    validity: str | None = None
+    column_id: int | None = None
+    date_from: datetime.datetime | None = None
+    date_to: datetime.datetime | None = None
+    order: str = "relevance"
+    page: int = 1
+    page_size: int = 10
+    log: bool = True
+
+
+def synonym_terms(query, language):
+    """Analysed terms of the synonyms of anything in the query (三公 → 三公经费)."""
+    text = normalise(query)
+    extra = []
+    for group in Synonym.objects.all():
+        members = [normalise(t) for t in group.term_list()]
+        if any(m and m in text for m in members):
+            for member in members:
+                extra += query_terms(member, language)
+    return extra
+
+
+def _highlighter(terms, language):
+    if not terms:
+        return None
+    parts = sorted({re.escape(t) for t in terms}, key=len, reverse=True)
+    suffix = r"\w*" if language == EN else ""
+    return re.compile("(" + "|".join(f"{p}{suffix}" for p in parts) + ")", re.IGNORECASE)
+
+
+def highlight(text, pattern, length=None):
+    """Escaped text with <mark> around the matched terms; with `length`, a window of
+    that many characters around the first match."""
+    text = text or ""
+    if length is not None:
+        match = pattern.search(text) if pattern else None
+        start = max(0, (match.start() if match else 0) - length // 4)
+        window = text[start : start + length]
+        prefix = "…" if start > 0 else ""
+        suffix = "…" if start + length < len(text) else ""
+        text = prefix + window + suffix
+    if pattern is None:
+        return mark_safe(escape(text))  # noqa: S308 - escaped just above
+    out, last = [], 0
+    for m in pattern.finditer(text):
+        out.append(escape(text[last : m.start()]))
+        out.append(f"<mark>{escape(m.group(0))}</mark>")
+        last = m.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped
+
+
+def _site_names():
+    return {s.pk: s.site_name or s.hostname for s in Site.objects.all()}
+
+
+def search(params):
+    """Run a search. Never raises for any query text: bad input gives an empty answer."""
+    q = clean_query(params.q)
+    language = params.language if params.language in (ZH, EN) else ZH
+    page_size = max(1, min(int(params.page_size or 10), 50))
+    page = max(1, min(int(params.page or 1), 1000))
+    terms = query_terms(q, language)
+    answer = {"query": q, "count": 0, "results": [], "suggestion": None, "facets": {"site": [], "type": []}}
+    if terms:
+        expanded = list(dict.fromkeys(terms + synonym_terms(q, language)))
+        hits = get_backend().search(
+            BackendQuery(
+                language=language,
+                terms=expanded,
+                site_id=params.site_id,
+                content_type=params.content_type,
+                organisation_id=params.organisation_id,
+                validity=params.validity,
+                column_id=params.column_id,
+                date_from=params.date_from,
+                date_to=params.date_to,
+                order="date" if params.order == "date" else "relevance",
+                offset=(page - 1) * page_size,
+                limit=page_size,
+            )
+        )
+        entries = IndexEntry.objects.in_bulk(hits.ids)
+        names = _site_names()
+        pattern = _highlighter(_surface_terms(q, expanded), language)
+        answer["count"] = hits.total
+        answer["results"] = [
+            {
+                "id": e.page_id,
+                "title": e.title,
+                "title_highlight": highlight(e.title, pattern),
+                "url": e.url,
+                "site": {"id": e.site_id, "name": names.get(e.site_id, "")},
+                "type": e.content_type,
+                "type_label": TYPE_LABELS.get(e.content_type, e.content_type),
+                "published_at": e.published_at.isoformat() if e.published_at else None,
+                "highlight": highlight(e.text or e.title, pattern, SNIPPET_LENGTH),
+            }
+            for e in (entries[i] for i in hits.ids if i in entries)
+        ]
+        answer["facets"] = {
+            "site": [
+                {"id": sid, "name": names.get(sid, ""), "count": n}
+                for sid, n in sorted(hits.facets["site"].items(), key=lambda kv: -kv[1])
+            ],
+            "type": [
+                {"type": t, "label": TYPE_LABELS.get(t, t), "count": n}
+                for t, n in sorted(hits.facets["type"].items(), key=lambda kv: -kv[1])
+            ],
+        }
+    if answer["count"] < 3:
+        answer["suggestion"] = suggest(q, language, fallback=answer["count"] == 0)
+    if params.log and page == 1:
+        log_query(q, language, answer["count"])
+    answer["page"] = page
+    answer["page_size"] = page_size
+    return answer
+
+
+def _surface_terms(q, terms):
+    """What to mark in the text: the analysed terms and the query's own words (so a
+    traditional or full-width query still marks the text as written)."""
+    words = [w for w in re.split(r"\s+", q) if len(w) > 1]
+    return [t for t in terms + words if t]
+
+
+def suggest(q, language=ZH, fallback=False):
+    """ "您是不是要找": a vocabulary term spelled like the query (same pinyin, a close English
+    word), else — with `fallback` and nothing found — the hottest search term."""
+    text = normalise(q).replace(" ", "")
+    if text:
+        if language == ZH:
+            found = _pinyin_suggestion(text)
+            if found:
+                return found
+        else:
+            found = _english_suggestion(text)
+            if found:
+                return found
+    if fallback:
+        hot = hot_terms(language, limit=1)
+        if hot and hot[0] != text:
+            return hot[0]
+    return None
+
+
+def _vocab(language):
+    return VocabularyTerm.objects.filter(language=language, df__gt=0)
+
+
+def _pinyin_suggestion(text):
+    if text.isascii() and text.isalpha():
+        # Pinyin typed instead of characters: sangongjingfei → 三公经费.
+        match = _vocab(ZH).filter(Q(pinyin=text) | Q(initials=text)).order_by("-df").first()
+        return match.term if match else None
+    spoken = "".join(lazy_pinyin(text, errors="ignore"))
+    if spoken:
+        match = _vocab(ZH).filter(pinyin=spoken).exclude(term=text).order_by("-df").first()
+        if match:
+            return match.term
+    # Word by word: replace words the index does not know with a same-sounding one.
+    words = precise_words(text)
+    known = set(_vocab(ZH).filter(term__in=words).values_list("term", flat=True))
+    changed, out = False, []
+    for w in words:
+        if w in known or len(w) < 2:
+            out.append(w)
+            continue
+        match = _vocab(ZH).filter(pinyin="".join(lazy_pinyin(w, errors="ignore"))).order_by("-df").first()
+        if match:
+            out.append(match.term)
+            changed = True
+        else:
+            out.append(w)
+    return "".join(out) if changed else None
+
+
+def _english_suggestion(text):
+    words = re.findall(r"[a-z]+", text)
+    if not words:
+        return None
+    out, changed = [], False
+    for word in words:
+        stems = analyse(word, EN)
+        if stems and _vocab(EN).filter(term=stems[0]).exists():
+            out.append(word)
+            continue
+        pool = list(
+            _vocab(EN).filter(term__startswith=word[0]).order_by("-df").values_list("term", flat=True)[:3000]
+        )
+        close = difflib.get_close_matches(stems[0] if stems else word, pool, n=1, cutoff=0.75)
+        if close:
+            out.append(close[0])
+            changed = True
+        else:
+            out.append(word)
+    return " ".join(out) if changed else None
+
+
+def autocomplete(prefix, language=ZH, limit=8):
+    """Index terms starting with the prefix, or whose pinyin (full or initials) does:
+    `sgjf` and `sangong` both give 三公经费 (S04). Most frequent first."""
+    text = normalise(clean_query(prefix)).replace(" ", "")[:30]
+    if not text:
+        return []
+    qs = _vocab(language)
+    if language == ZH and text.isascii() and text.isalpha():
+        qs = qs.filter(Q(pinyin__startswith=text) | Q(initials__startswith=text) | Q(term__startswith=text))
+    else:
+        qs = qs.filter(term__startswith=text)
+    return list(qs.order_by("-df", "term").values_list("term", flat=True)[:limit])
+
+
+def log_query(q, language, results):
+    """Add one search to the day's aggregate. Only the normalised query text and counts
+    are kept."""
+    text = normalise(q).strip()[:100]
+    if not text or _PERSONAL.search(text):
+        return
+    day = timezone.localdate()
+    hit = 1 if results else 0
+    rows = QueryLog.objects.filter(day=day, language=language, query=text)
+    if rows.update(count=F("count") + 1, hits=F("hits") + hit):
+        return
+    try:
+        with transaction.atomic():
+            QueryLog.objects.create(day=day, language=language, query=text, count=1, hits=hit)
+    except IntegrityError:  # created by a concurrent request
+        rows.update(count=F("count") + 1, hits=F("hits") + hit)
+
+
+def hot_terms(language=ZH, limit=10, days=HOT_DAYS):
+    """The most searched queries of the last `days` days that found something."""
+    since = timezone.localdate() - datetime.timedelta(days=days)
+    rows = (
+        QueryLog.objects.filter(language=language, day__gte=since, hits__gt=0)
+        .values("query")
+        .annotate(total=Sum("count"))
+        .order_by("-total", "query")[:limit]
+    )
+    return [r["query"] for r in rows]
