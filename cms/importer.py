@@ -494,7 +494,9 @@ class ItemImporter:
         self._apply_fields(page, item)
         if not item.existing_id:
             item.column.add_child(instance=page)
-        revision = page.save_revision(user=self.user, log_action=True)
+        # When publishing follows, publish()'s save runs the full model validation on the
+        # same content; validating the revision as well would only double the queries.
+        revision = page.save_revision(user=self.user, log_action=True, clean=self.draft)
         if not self.draft:
             revision.publish(user=self.user)
         return page
