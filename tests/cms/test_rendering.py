@@ -164,6 +164,12 @@ class ClusterPagesTestCase(TestCase):
             published_at=PUBLISHED,
         )
 
+        # The English portal is its own tree; counterparts are linked explicitly.
+        cls.en.home.counterpart = cls.www.home
+        cls.en.home.save(update_fields=["counterpart"])
+        cls.en_item.counterpart = cls.policy_doc
+        cls.en_item.save(update_fields=["counterpart"])
+
         cls.topic = TopicPage(
             title="2014郴州两会",
             slug="lianghui-2014",
@@ -418,6 +424,14 @@ class TestEnglishPortal(ClusterPagesTestCase):
         for chinese in ["发布时间", "来源", "索引号", "发布机构"]:
             self.assertNotIn(chinese, html)
 
+    def test_counterpart_links_to_the_other_language_site(self):
+        html = self.get(EN, "/")
+        self.assertIn(f'<a href="http://{WWW}/" hreflang="zh-hans" lang="zh-hans">中文</a>', html)
+        html = self.get(EN, rel(self.en_item))
+        self.assertIn(
+            f'<a href="http://{WWW}{rel(self.policy_doc)}" hreflang="zh-hans" lang="zh-hans">中文</a>', html
+        )
+
     def test_chinese_sites_keep_chinese_chrome(self):
         html = self.get(WWW, rel(self.news_item))
         for chinese in ["首页", "发布时间", "主办单位", "跳到主要内容"]:
@@ -456,9 +470,12 @@ class TestPagination(ClusterPagesTestCase):
         self.assertEqual(self.titles(self.get(WWW, "/notices/?page=0")), ["1"])
         self.assertEqual(self.titles(self.get(WWW, "/notices/?page=-3")), ["1"])
 
-    def test_unpublished_items_are_not_listed(self):
+    def test_unpublished_items_leave_the_list_and_its_page_count(self):
+        self.assertIn("第1页，共3页", self.get(WWW, "/notices/"))
         self.items[-1].unpublish()
-        self.assertEqual(self.titles(self.get(WWW, "/notices/")), ["4", "3"])
+        html = self.get(WWW, "/notices/")
+        self.assertEqual(self.titles(html), ["4", "3"])
+        self.assertIn("第1页，共2页", html)
 
 
 class TestThemeColour(ClusterPagesTestCase):
