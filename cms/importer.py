@@ -491,6 +491,8 @@ class ItemImporter:
                 has_unpublished_changes=True,
                 owner=self.user,
             )
+        if self.user is not None:
+            self._check_permissions(item, page if item.existing_id else None)
         self._apply_fields(page, item)
         if not item.existing_id:
             item.column.add_child(instance=page)
@@ -500,6 +502,22 @@ class ItemImporter:
         if not self.draft:
             revision.publish(user=self.user)
         return page
+
+    def _check_permissions(self, item, page):
+        """With a user, the import may do only what that user may do in the admin."""
+        name = self.user.get_username()
+        if page is None:
+            tester = item.column.permissions_for_user(self.user)
+            may_write, may_publish = tester.can_add_subpage(), tester.can_publish_subpage()
+            where = f"栏目“{item.column.title}”"
+        else:
+            tester = page.permissions_for_user(self.user)
+            may_write, may_publish = tester.can_edit(), tester.can_publish()
+            where = f"信息“{page.title}”"
+        if not may_write:
+            raise LineError(f"用户 {name} 无权编辑{where}")
+        if not self.draft and not may_publish:
+            raise LineError(f"用户 {name} 无权发布{where}（可加 --draft 只导入为草稿）")
 
     @staticmethod
     def _apply_fields(page, item):

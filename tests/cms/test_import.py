@@ -15,7 +15,7 @@ from wagtail.signals import page_published
 from cms.disclosure import IndexSequence
 from cms.models import ArticleAttachment, ArticlePage, SubjectCategory
 from cms.sanitize import sanitize_html
-from tests.factories import make_column, make_organisation, make_site
+from tests.factories import make_column, make_organisation, make_site, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -394,3 +394,32 @@ def test_sanitiser_keeps_structure_and_drops_active_content():
         '<h2>标题</h2><p><b>粗</b><u>下</u><span>文</span></p><a>x</a><a href="mailto:a@b.cn">信</a><img>'
         "<blockquote>引</blockquote><ul><li>一</li></ul>"
     )
+
+
+def test_user_option_records_the_importer_and_applies_their_permissions(cluster, tmp_path):
+    approver = make_user("approver", cluster["www"].groups["approver"])
+    out, err, status = run(write(tmp_path, item(1)), "--user", "approver")
+
+    assert status == 0, err
+    page = ArticlePage.objects.get(external_id="legacy-1")
+    assert page.owner == approver
+    assert page.live_revision.user == approver
+    logs = PageLogEntry.objects.filter(page=page)
+    assert set(logs.values_list("action", flat=True)) == {"wagtail.create", "wagtail.edit", "wagtail.publish"}
+    assert set(logs.values_list("user", flat=True)) == {approver.pk}
+
+    # An editor may draft but not publish; another site's approver may do neither here.
+    make_user("editor", cluster["www"].groups["editor"])
+    make_user("county", cluster["county"].groups["approver"])
+    path = write(tmp_path, item(2), name="other.jsonl")
+    out, err, status = run(path, "--user", "editor")
+    assert status == 1 and "第1行：用户 editor 无权发布栏目“工作动态”（可加 --draft 只导入为草稿）" in err
+    out, err, status = run(path, "--user", "county", "--draft")
+    assert status == 1 and "第1行：用户 county 无权编辑栏目“工作动态”" in err
+    assert not ArticlePage.objects.filter(external_id="legacy-2").exists()
+    out, err, status = run(path, "--user", "editor", "--draft")
+    assert status == 0, err
+    assert not ArticlePage.objects.get(external_id="legacy-2").live
+
+    out, err, status = run(path, "--user", "nobody")
+    assert status == 2 and "未知用户 nobody" in err
