@@ -2,6 +2,8 @@
 """Filter SQL shared by the two database backends: both join their index table to
 IndexEntry (aliased `e`) and filter there."""
 
+from django.db import connection
+
 from .base import split_facets
 
 ENTRY_TABLE = "portal_search_indexentry"
@@ -25,10 +27,10 @@ def filter_sql(query, facets=False):
         params.append(query.validity)
     if query.date_from is not None:
         clauses.append("e.published_at >= %s")
-        params.append(query.date_from)
+        params.append(connection.ops.adapt_datetimefield_value(query.date_from))
     if query.date_to is not None:
         clauses.append("e.published_at < %s")
-        params.append(query.date_to)
+        params.append(connection.ops.adapt_datetimefield_value(query.date_to))
     if query.column_id is not None:
         clauses.append(
             "EXISTS (SELECT 1 FROM portal_search_indexentrycolumn c "
