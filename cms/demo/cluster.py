@@ -230,10 +230,19 @@ class DemoBuilder:
         naive = datetime(2014, 1, 1) + timedelta(days=article.day - 1, minutes=article.minute)
         return timezone.make_aware(naive)
 
+    def summary(self, article):
+        """The lead shown above the body: the plan's own lead, or for a document who issued
+        it and under which number. Otherwise none, since the body's first sentence would
+        only be shown twice."""
+        if article.lead:
+            return summary_of([article.lead], 500)
+        if article.doc_number:
+            issuer = self.organisations[article.organisation].name_zh_hans
+            return f"{issuer}于{article.written_at.year}年{article.written_at.month}月{article.written_at.day}日印发（{article.doc_number}）。"
+        return ""
+
     def body_blocks(self, site_key, article):
         blocks = []
-        if article.lead:
-            blocks.append({"type": "paragraph", "value": f"<p>{escape(article.lead)}</p>"})
         blocks.append({"type": "paragraph", "value": paragraphs_html(article.sentences)})
         if article.body_image:
             image = self.image(site_key, f"{article.title}（配图）", caption="Chenzhou")
@@ -293,7 +302,7 @@ class DemoBuilder:
         page = ArticlePage(
             title=article.title,
             slug=article.key,
-            summary=summary_of(article.sentences if not article.lead else [article.lead]),
+            summary=self.summary(article),
             body=self.body_blocks(site_key, article),
             source=article.source or self.sites[site_key].profile.host_organisation,
             author=article.author,

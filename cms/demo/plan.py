@@ -379,21 +379,21 @@ SERVICES = [
     ("重点公共服务部门政务服务事项网上办理", ["公共服务部门"]),
 ]
 
-# 数据发布: (title, table rows with a header row, chart caption in ASCII).
+# 数据发布: (title, table rows with a header row, chart caption in ASCII, chart values, words).
 DATA_RELEASES = [
     ("2014年上半年市长信箱来信办理情况统计", [["项目", "数量"], ["收到信件（封）", "967"],
-     ["回复处理（封）", "906"], ["回复率", "93.69%"]], "Mayor's Mailbox H1 2014", [967, 906]),
+     ["回复处理（封）", "906"], ["回复率", "93.69%"]], "Mayor's Mailbox H1 2014", [967, 906], ["市长信箱"]),
     ("2014年上半年人大代表建议网上办理情况统计", [["项目", "件数"], ["录入", "315"], ["已办理", "278"],
-     ["正在办理", "36"], ["未立案", "1"]], "NPC deputies' suggestions", [315, 278, 36, 1]),
+     ["正在办理", "36"], ["未立案", "1"]], "NPC deputies' suggestions", [315, 278, 36, 1], ["人大建议"]),
     ("2014年上半年政协提案网上办理情况统计", [["项目", "件数"], ["录入", "334"], ["已办理", "31"],
-     ["正在办理", "273"], ["未立案", "30"]], "CPPCC proposals", [334, 31, 273, 30]),
+     ["正在办理", "273"], ["未立案", "30"]], "CPPCC proposals", [334, 31, 273, 30], ["政协提案"]),
     ("2014年上半年政府门户网站信息发布情况统计", [["项目", "数量"], ["门户网站发布信息（条）", "27423"],
      ["英文门户网站发布信息（条）", "354"], ["政务微博发布信息（条）", "2039"]], "Portal items H1 2014",
-     [27423, 354, 2039]),
+     [27423, 354, 2039], ["27423", "微博"]),
     ("2014年上半年政府会议保障服务情况统计", [["项目", "次数"], ["视频会议", "52"], ["非视频会议", "188"],
-     ["公文传输系统故障处理", "43"]], "Meetings served", [52, 188, 43]),
+     ["公文传输系统故障处理", "43"]], "Meetings served", [52, 188, 43], ["视频会议", "公文传输系统故障"]),
     ("2014年上半年政民互动情况统计", [["项目", "数量"], ["网上调查和意见征集（次）", "12"],
-     ["网上直播（项）", "2"], ["在线访谈（期）", "6"]], "Online interaction", [12, 2, 6]),
+     ["网上直播（项）", "2"], ["在线访谈（期）", "6"]], "Online interaction", [12, 2, 6], ["在线访谈"]),
 ]  # fmt: skip
 
 NINE_TABLES = [
@@ -601,9 +601,9 @@ def plan_www():
                       if i % 3 == 0 else None)
         )  # fmt: skip
     sjfb = [
-        p.article("sjfb", title, ["上半年"], organisation="dzzw", category=GENERAL, table=rows,
+        p.article("sjfb", title, terms, organisation="dzzw", category=GENERAL, table=rows,
                   chart=(caption, values), day=p.rng.randint(185, 200))
-        for title, rows, caption, values in DATA_RELEASES
+        for title, rows, caption, values, terms in DATA_RELEASES
     ]  # fmt: skip
     sjkf = [
         p.article("sjkf", "政府门户网站信息发布统计数据（2014年上半年）", ["27423"], organisation="dzzw",
