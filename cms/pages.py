@@ -1,6 +1,7 @@
 """Page types of every site: home page, columns (栏目), articles (信息) and topics (专题)."""
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
@@ -209,7 +210,13 @@ class ColumnPage(Page):
             page_obj = paginator.page(paginator.num_pages)
         context["page_obj"] = page_obj
         context["articles"] = page_obj.object_list
-        context["subcolumns"] = ColumnPage.objects.live().child_of(self)
+        # Filtering on the (indexed) content type makes the database walk the few columns
+        # rather than every child of a long column, whose articles share its path prefix.
+        context["subcolumns"] = (
+            Page.objects.live()
+            .child_of(self)
+            .filter(content_type=ContentType.objects.get_for_model(ColumnPage))
+        )
         return context
 
     def save(self, *args, **kwargs):

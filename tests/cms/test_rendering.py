@@ -99,6 +99,7 @@ class ClusterPagesTestCase(TestCase):
             description="郴州市政府工作动态",
             keywords="郴州,政务动态",
         )
+        cls.mayor = make_column(cls.news, "市长活动", slug="mayor")
         cls.hidden = make_column(cls.www.home, "内部栏目", slug="internal", show_in_menus=False)
         cls.policy = make_column(
             cls.www.home, "政策文件", slug="policy", column_type="政策文件", show_in_menus=True
@@ -295,6 +296,8 @@ class TestChinesePortal(ClusterPagesTestCase):
         self.assert_p04_footer(html)
         self.assertIn('aria-label="当前位置"', html)
         self.assertIn(rel(self.news_item), hrefs(html))
+        subcolumns = re.search(r'<nav class="subcolumns".*?</nav>', html, re.S).group(0)
+        self.assertEqual(hrefs(subcolumns), ["/news/mayor/"])
 
     def test_article_page_meta_tags(self):
         html = self.get(WWW, rel(self.policy_doc))

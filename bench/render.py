@@ -1,0 +1,185 @@
+"""Render benchmark: query count and median render time of an article page and of a
+column list (first page) at 1k and at 20k articles, and the 20k/1k ratio (target ≤ 1.3).
+
+    python bench/render.py [--small 1000] [--large 20000] [--requests 30]
+
+Runs on its own throwaway database (test settings; a SQLite file under var/, or a test_
+database next to DATABASE_URL when that is set) and removes it afterwards. Articles are
+inserted in bulk: Page rows with treebeard paths computed here, then the ArticlePage rows,
+so the tree is exactly what add_child would build, without a revision per item. The
+script prints figures; it asserts nothing about time.
+"""
+
+import argparse
+import datetime as dt
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+os.environ.setdefault("SQLITE_TEST_PATH", str(ROOT / "var" / "bench_render.sqlite3"))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
+from django.core.cache import cache  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from wagtail.models import Page, Site  # noqa: E402
+
+from cms.models import ArticlePage, ColumnPage, Organisation  # noqa: E402
+from sites.provisioning import provision_site  # noqa: E402
+
+HOST = "www.bench.localhost"
+BATCH = 500
+PARAGRAPHS = [
+    "2014年上半年，市电子政务中心围绕市委、市政府中心工作，进一步推进政府网站集约化建设。",
+    "全市政府网站群平台运行稳定，市直部门和县市区网站统一部署、统一管理、统一安全防护。",
+    "政府信息公开目录系统全面上线，主动公开政府信息，依申请公开渠道畅通。",
+]
+
+
+def build_site():
+    Site.objects.all().delete()
+    Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
+    provisioned = provision_site(
+        hostname=HOST,
+        site_name="郴州市人民政府",
+        site_code="4310000001",
+        host_organisation="郴州市人民政府办公室",
+    )
+    column = ColumnPage(title="工作动态", slug="news", show_in_menus=True)
+    provisioned.home.add_child(instance=column)
+    column.save_revision().publish()
+    organisation = Organisation.objects.create(name="郴州市人民政府办公室", credit_code="11431000006170001X")
+    return column, organisation
+
+
+def add_articles(column, organisation, start, count):
+    """Insert `count` live articles under `column`, numbered from `start` (1-based)."""
+    column = ColumnPage.objects.get(pk=column.pk)
+    content_type = ContentType.objects.get_for_model(ArticlePage)
+    body = [{"type": "paragraph", "value": "".join(f"<p>{p}</p>" for p in PARAGRAPHS)}]
+    base = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
+    article_fields = [f for f in ArticlePage._meta.local_concrete_fields]
+    for offset in range(0, count, BATCH):
+        numbers = range(start + offset, start + min(offset + BATCH, count))
+        with transaction.atomic():
+            pages = []
+            for n in numbers:
+                when = base + dt.timedelta(minutes=10 * n)
+                slug = f"article-{n}"
+                pages.append(
+                    Page(
+                        title=f"郴州市推进电子政务建设工作动态（第{n}期）",
+                        draft_title=f"郴州市推进电子政务建设工作动态（第{n}期）",
+                        slug=slug,
+                        content_type=content_type,
+                        path=Page._get_path(column.path, column.depth + 1, n),
+                        depth=column.depth + 1,
+                        numchild=0,
+                        url_path=f"{column.url_path}{slug}/",
+                        live=True,
+                        has_unpublished_changes=False,
+                        first_published_at=when,
+                        last_published_at=when,
+                        locale_id=column.locale_id,
+                    )
+                )
+            Page.objects.bulk_create(pages)
+            articles = []
+            for page, n in zip(pages, numbers, strict=True):
+                article = ArticlePage(page_ptr_id=page.pk, published_at=page.first_published_at, body=body)
+                article.__dict__.update(
+                    {f.attname: getattr(page, f.attname) for f in Page._meta.concrete_fields}
+                )
+                article.summary = PARAGRAPHS[0]
+                article.source = "郴州市电子政务中心"
+                if n % 3 == 0:
+                    article.organisation_id = organisation.pk
+                    article.doc_number = f"郴政办函〔2014〕{n}号"
+                    article.index_number = f"{organisation.credit_code}/2014-{n:05d}"
+                articles.append(article)
+            # What Model.save() does for the child table of multi-table inheritance, in bulk.
+            ArticlePage._base_manager._insert(articles, fields=article_fields, raw=True)
+    ColumnPage.objects.filter(pk=column.pk).update(numchild=start + count - 1)
+
+
+def measure(client, url, requests):
+    for _ in range(3):  # warm caches (site root paths, templates)
+        assert client.get(url, HTTP_HOST=HOST).status_code == 200
+    queries = []
+    # An execute wrapper counts every query even where Django resets its query log.
+    with connection.execute_wrapper(lambda execute, sql, *rest: queries.append(sql) or execute(sql, *rest)):
+        client.get(url, HTTP_HOST=HOST)
+    wall, cpu = [], []
+    for _ in range(requests):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url, HTTP_HOST=HOST)
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+        assert response.status_code == 200, (url, response.status_code)
+    return len(queries), statistics.median(wall) * 1000, statistics.median(cpu) * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--small", type=int, default=1000)
+    parser.add_argument("--large", type=int, default=20000)
+    parser.add_argument("--requests", type=int, default=30)
+    args = parser.parse_args()
+
+    setup_test_environment()
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        cache.clear()
+        column, organisation = build_site()
+        client = Client()
+        results = {}
+        created = 0
+        for size in (args.small, args.large):
+            started = time.perf_counter()
+            add_articles(column, organisation, created + 1, size - created)
+            created = size
+            print(
+                f"{size:>6} articles ready ({time.perf_counter() - started:.1f} s to insert; "
+                f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)",
+                flush=True,
+            )
+            # An article in the middle of the list, with disclosure metadata.
+            middle = ArticlePage.objects.filter(organisation__isnull=False).order_by("pk")[size // 6]
+            cache.clear()
+            results[size] = {
+                "article page": measure(client, middle.get_url_parts()[2], args.requests),
+                "column list": measure(client, "/news/", args.requests),
+            }
+
+        print()
+        print(f"{'page':<14}{'articles':>9}{'queries':>9}{'median ms':>11}{'median CPU ms':>15}")
+        for size, rows in results.items():
+            for name, (queries, wall, cpu) in rows.items():
+                print(f"{name:<14}{size:>9}{queries:>9}{wall:>11.2f}{cpu:>15.2f}")
+        print()
+        # CPU time of this process (which includes SQLite's work) is printed beside wall time
+        # because wall time on a shared machine moves with everyone else's load.
+        for name in ("article page", "column list"):
+            (q_small, wall_small, cpu_small) = results[args.small][name]
+            (q_large, wall_large, cpu_large) = results[args.large][name]
+            print(
+                f"{name}: {args.large}/{args.small} ratio {wall_large / wall_small:.2f} wall, "
+                f"{cpu_large / cpu_small:.2f} CPU (target <= 1.3); queries {q_small} -> {q_large}"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
