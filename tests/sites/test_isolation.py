@@ -293,3 +293,29 @@ def test_admin_api_lists_only_own_collection(editor_client, sites, endpoint):
     assert own.pk in ids
     assert other.pk not in ids
     assert editor_client.get(f"/admin/api/main/{endpoint}/{other.pk}/").status_code == 404
+
+
+def test_page_chooser_offers_other_sites_published_pages_only(editor_client, sites):
+    """Choosing another site's column (syndication) or linking to it stays possible; that
+    site's drafts do not show."""
+    a, b = sites
+    # A Latin word in the titles for the admin search, which does not segment Chinese.
+    b_draft = make_article(b.column, title="资兴市未发布的草稿 Draft", publish=False, live=False)
+    a_draft = make_article(a.column, title="北湖区未发布的草稿 Draft", publish=False, live=False)
+
+    def chooser_html(parent):
+        response = editor_client.get(reverse("wagtailadmin_choose_page_child", args=[parent.pk]))
+        assert response.status_code == 200
+        return json.loads(response.content)["html"]
+
+    other = chooser_html(b.column)
+    assert b.article.title in other
+    assert b_draft.title not in other
+    assert a_draft.title in chooser_html(a.column)
+
+    # The search answers with the results fragment (HTML), not JSON.
+    search = editor_client.get(reverse("wagtailadmin_choose_page_search"), {"q": "Draft"})
+    assert search.status_code == 200
+    html = search.content.decode()
+    assert a_draft.title in html
+    assert b_draft.title not in html
