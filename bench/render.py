@@ -12,6 +12,7 @@ script prints figures; it asserts nothing about time.
 
 import argparse
 import datetime as dt
+import gc
 import os
 import statistics
 import sys
@@ -113,6 +114,7 @@ def add_articles(column, organisation, start, count):
 
 
 def measure(client, url, requests):
+    gc.collect()  # start every measurement from a collected heap, not the insert's garbage
     for _ in range(3):  # warm caches (site root paths, templates)
         assert client.get(url, HTTP_HOST=HOST).status_code == 200
     queries = []
