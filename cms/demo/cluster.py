@@ -9,6 +9,7 @@ each new page, so its first revision is saved without validating the same values
 """
 
 import hashlib
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
@@ -334,7 +335,7 @@ class DemoBuilder:
         www = self.sites["www"]
         seed = load_seed()
         existing = set(TopicPage.objects.child_of(www.home).values_list("slug", flat=True))
-        for slug, title, summary, terms, feed, caption in plan.TOPIC_PAGES:
+        for slug, title, summary, terms, feed, caption, related_word in plan.TOPIC_PAGES:
             if slug in existing:
                 continue
             banner = self.image("www", f"{title}专题横幅", size=(1200, 360), caption=caption)
@@ -343,14 +344,18 @@ class DemoBuilder:
             related = (
                 ArticlePage.objects.live()
                 .descendant_of(www.home)
-                .filter(title__contains=terms[0][:4])
+                .filter(title__contains=related_word)
                 .order_by("-published_at")[:4]
             )
             links = [
-                {"type": "item", "value": {"title": a.title[:100], "page": a.pk, "url": ""}} for a in related
-            ] + [
-                {"type": "item", "value": {"title": "郴州市人民政府门户网站", "page": www.home.pk, "url": ""}}
+                _list_item(f"{slug}-link-{a.pk}", {"title": a.title[:100], "page": a.pk, "url": ""})
+                for a in related
             ]
+            links.append(
+                _list_item(
+                    f"{slug}-link-home", {"title": "郴州市人民政府门户网站", "page": www.home.pk, "url": ""}
+                )
+            )
             sections = [
                 {
                     "type": "banner",
@@ -370,14 +375,14 @@ class DemoBuilder:
                     "value": {
                         "title": "图集",
                         "images": [
-                            {
-                                "type": "item",
-                                "value": {
+                            _list_item(
+                                f"{slug}-gallery-{n}",
+                                {
                                     "image": image.pk,
                                     "decorative": False,
                                     "alt_text": f"{title}图集第{n}幅：郴州山水示意图",
                                 },
-                            }
+                            )
                             for n, image in enumerate(gallery, 1)
                         ],
                     },
@@ -487,6 +492,12 @@ class DemoBuilder:
                 user.groups.add(self.sites[site_key].groups[role])
             label = f"{self.sites[site_key].site.site_name} {ROLE_NAMES[role]}" if site_key else "超级管理员"
             self.report.accounts.append((username, label))
+
+
+def _list_item(name, value):
+    """A ListBlock item in its stored form; without an id Wagtail reads the dict itself
+    as the item's value."""
+    return {"type": "item", "value": value, "id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"demo:{name}"))}
 
 
 def load_demo(now=None):

@@ -634,6 +634,11 @@ def plan_www():
     zjdc = with_facts("zjdc", SURVEYS, organisation="szfb", category=GENERAL)
     zxft = with_facts("zxft", INTERVIEWS, organisation="szfb", category=GENERAL)
     hygq = with_facts("hygq", RESPONSES, organisation="szfb", category=GENERAL)
+    # Planned last so that the keys of the items above stay what earlier loads gave them.
+    gzdt.append(
+        p.article("gzdt", "市政府门户网站围绕创建国家卫生城市、创建国家森林城市等热点设立专题栏目", ["专题栏目"],
+                  organisation="dzzw", category=GENERAL, source="郴州市电子政务信息中心")
+    )  # fmt: skip
 
     C, F = ColumnType, UpdateFrequency
     columns = [
@@ -778,14 +783,15 @@ def plan_chinese_sites():
     }
 
 
-# Topic pages (专题) of www: (slug, title, summary, words of its sentences, feed column, ASCII caption).
+# Topic pages (专题) of www: (slug, title, summary, words of its sentences, feed column,
+# ASCII caption, word in the titles of its related articles).
 TOPIC_PAGES = [
     ("2014lh", "2014郴州两会", "市人大代表建议、政协委员提案网上办理与两会报道。", ["政协提案", "人大建议"], "gzdt",
-     "Chenzhou Two Sessions 2014"),
+     "Chenzhou Two Sessions 2014", "政协提案"),
     ("cjwscs", "创建国家卫生城市", "郴州创建国家卫生城市专栏：动态、通知与公众参与。", ["专题栏目", "热点问题"],
-     "tzgg", "National Sanitary City"),
+     "tzgg", "National Sanitary City", "卫生城市"),
     ("cjslcs", "创建国家森林城市", "郴州市创建国家森林城市工作专题。", ["专题栏目", "森林城市"], "gzdt",
-     "National Forest City"),
+     "National Forest City", "森林城市"),
     ("sjdjgg", "商事登记制度改革", "郴州市商事登记制度改革与商事登记信息管理平台建设。", ["商事登记"], "zcwj",
-     "Business Registration Reform"),
+     "Business Registration Reform", "商事登记"),
 ]  # fmt: skip

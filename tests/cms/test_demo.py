@@ -91,6 +91,12 @@ class DemoClusterTests(TestCase):
             assert any(sentence in text for sentence in seed_sentences), article.title
             assert "lorem" not in text.lower()
 
+    def test_publish_times_spread_over_2014_with_some_recent(self):
+        times = list(ArticlePage.objects.live().values_list("published_at", flat=True))
+        months_2014 = {timezone.localtime(t).month for t in times if timezone.localtime(t).year == 2014}
+        assert len(months_2014) >= 10
+        assert any(timezone.now() - t < timedelta(days=10) for t in times)
+
     def test_articles_carry_disclosure_metadata(self):
         articles = ArticlePage.objects.live()
         with_number = articles.exclude(index_number=None)
@@ -131,6 +137,11 @@ class DemoClusterTests(TestCase):
             "video_link",
             "related_links",
         }
+        for topic in TopicPage.objects.all():
+            links = next(b.value for b in topic.sections if b.block_type == "related_links")["links"]
+            assert any(link["page"].specific_class is ArticlePage for link in links), topic.title
+            gallery = next(b.value for b in topic.sections if b.block_type == "gallery")["images"]
+            assert len(gallery) == 3 and all(image.contextual_alt_text for image in gallery)
 
     def test_every_search_term_has_articles(self):
         for term in SEARCH_TERMS:
