@@ -16,6 +16,7 @@ from wagtail.search import index
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock, TopicSectionBlock
 from .disclosure import Validity, allocate_index_number
 from .fields import MultipleChoiceField
+from .snippets import INDEX_NUMBER_MAX_LENGTH
 
 
 class ColumnType(models.TextChoices):
@@ -265,7 +266,7 @@ class ArticlePage(CounterpartMixin, Page):
         related_name="+",
     )
     index_number = models.CharField(
-        "索引号", max_length=64, null=True, blank=True, unique=True, editable=False
+        "索引号", max_length=INDEX_NUMBER_MAX_LENGTH, null=True, blank=True, unique=True, editable=False
     )
     doc_number = models.CharField("发文字号", max_length=100, blank=True, help_text="如 郴政办函〔2014〕82号")
     written_at = models.DateField("成文日期", null=True, blank=True)

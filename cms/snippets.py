@@ -27,17 +27,27 @@ def format_index_number(pattern, *, code, year, seq):
     return pattern.format(code=code, year=year, seq=seq)
 
 
+INDEX_NUMBER_MAX_LENGTH = 64
+
+
 def validate_index_pattern(value):
     if "{seq" not in (value or ""):
         raise ValidationError("索引号规则必须包含流水号占位符 {seq}。", code="no_seq")
     try:
-        format_index_number(value, code="X" * 18, year=2024, seq=1)
-    except (KeyError, IndexError, ValueError) as exc:
+        # The widest number a year can produce must still fit the 索引号 column.
+        sample = format_index_number(value, code="X" * 18, year=2024, seq=99999)
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
         raise ValidationError(
             "索引号规则无效：%(error)s。可用占位符：{code} {year} {seq}，如 {seq:05d}。",
             code="bad_pattern",
             params={"error": exc},
         ) from exc
+    if len(sample) > INDEX_NUMBER_MAX_LENGTH:
+        raise ValidationError(
+            "按此规则生成的索引号长度为%(length)d个字符，超过上限%(limit)d个字符。",
+            code="too_long",
+            params={"length": len(sample), "limit": INDEX_NUMBER_MAX_LENGTH},
+        )
 
 
 class Organisation(index.Indexed, models.Model):

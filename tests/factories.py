@@ -49,6 +49,8 @@ def make_organisation(name="郴州市人民政府办公室", code=None, **fields
 def make_article(column, title=None, publish=True, user=None, **fields):
     n = next(_seq)
     fields.setdefault("published_at", timezone.now())
+    # A draft is not live until its revision is published.
+    fields.setdefault("live", publish)
     article = ArticlePage(title=title or f"推进电子政务建设 第{n}期", slug=f"article-{n}", **fields)
     column.add_child(instance=article)
     revision = article.save_revision(user=user)

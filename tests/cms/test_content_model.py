@@ -59,3 +59,12 @@ def test_column_channels_accept_known_and_reject_unknown_values():
 )
 def test_column_update_days(frequency, days):
     assert ColumnPage(update_frequency=frequency).update_days == days
+
+
+def test_index_pattern_that_cannot_fit_the_column_is_rejected():
+    org = Organisation(
+        name="某局", credit_code="11431000006172845X", index_pattern="{code}/{year}-{seq:060d}"
+    )
+    with pytest.raises(ValidationError) as exc:
+        org.full_clean()
+    assert "超过上限64个字符" in exc.value.message_dict["index_pattern"][0]
