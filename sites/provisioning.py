@@ -152,6 +152,15 @@ def _drop_tree_wide_workflow():
     WorkflowPage.objects.filter(page=Page.get_first_root_node()).delete()
 
 
+def remove_placeholder_site():
+    """Wagtail's migrations leave a welcome page on a `localhost` default site; the
+    cluster has its own sites, so the placeholder goes."""
+    placeholders = Page.objects.filter(depth=2, slug="home", content_type__app_label="wagtailcore")
+    for placeholder in placeholders:
+        Site.objects.filter(root_page=placeholder).delete()
+        placeholder.delete()
+
+
 def describe_errors(error: ValidationError):
     """One line per field error, for command-line output."""
     if hasattr(error, "error_dict"):

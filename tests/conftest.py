@@ -1,11 +1,21 @@
 """Fixtures shared by the whole suite."""
 
+from pathlib import Path
+
 import pytest
-from wagtail.models import Page, Site
+from django.conf import settings
+
+from sites.provisioning import remove_placeholder_site
 
 
-@pytest.fixture(autouse=True)
-def _no_welcome_site(db):
-    """Wagtail's migrations create a placeholder default site; the cluster has its own."""
-    Site.objects.all().delete()
-    Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Wagtail's migrations create a placeholder default site; the cluster has its own,
+    so it is removed once, when the test database is created."""
+    with django_db_blocker.unblock():
+        remove_placeholder_site()
+
+
+def pytest_configure():
+    # WhiteNoise serves STATIC_ROOT and warns on every request when it is missing.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)

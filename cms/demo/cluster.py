@@ -16,18 +16,17 @@ from html import escape
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Site
 from wagtail.users.models import UserProfile
 
 from cms.pages import ArticleAttachment, ArticlePage, ColumnPage, HomePage, TopicPage
 from cms.snippets import Organisation, SubjectCategory
-from sites.provisioning import ROLE_NAMES, provision_site
+from sites.provisioning import ROLE_NAMES, provision_site, remove_placeholder_site
 
 from . import english, plan
 from .content import load_seed, paragraphs_html, summary_of
@@ -80,7 +79,7 @@ class DemoBuilder:
     # -- the whole cluster ------------------------------------------------------------
     @transaction.atomic
     def build(self):
-        self.remove_placeholder()
+        remove_placeholder_site()
         self.ensure_registers()
         for spec in plan.SITES:
             self.ensure_site(spec)
@@ -98,14 +97,6 @@ class DemoBuilder:
         if getattr(settings, "DEMO_ACCOUNTS_ENABLED", False):
             self.ensure_accounts()
         return self.report
-
-    def remove_placeholder(self):
-        """Wagtail's migrations leave a welcome page on a `localhost` site; the cluster
-        has its own sites."""
-        page_type = ContentType.objects.get_for_model(Page)
-        for placeholder in Page.objects.filter(depth=2, slug="home", content_type=page_type):
-            Site.objects.filter(root_page=placeholder).delete()
-            placeholder.delete()
 
     def ensure_registers(self):
         by_key = {}

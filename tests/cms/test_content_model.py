@@ -32,6 +32,7 @@ def test_organisation_name_is_translated():
         assert Organisation.objects.get(pk=org.pk).name == "郴州市财政局"
 
 
+@pytest.mark.django_db
 def test_organisation_rejects_pattern_without_serial():
     org = Organisation(name="某局", credit_code="11431000006172845X", index_pattern="{code}/{year}")
     with pytest.raises(ValidationError) as exc:
@@ -61,6 +62,7 @@ def test_column_update_days(frequency, days):
     assert ColumnPage(update_frequency=frequency).update_days == days
 
 
+@pytest.mark.django_db
 def test_index_pattern_that_cannot_fit_the_column_is_rejected():
     org = Organisation(
         name="某局", credit_code="11431000006172845X", index_pattern="{code}/{year}-{seq:060d}"

@@ -15,7 +15,6 @@ from django.test import TestCase, override_settings
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import Page, Site
 
 from cms.models import ArticleAttachment, SubjectCategory, TopicPage
 from cms.templatetags.portal_tags import contrast_ratio, theme_colours
@@ -28,18 +27,6 @@ EN = "en.test.localhost"
 CONAC = "https://bszs.conac.cn/sitename?method=show&id=0123456789ABCDEF"
 # 2014-03-05 01:30 UTC is 09:30 in Beijing: PubDate must show Beijing time.
 PUBLISHED = dt.datetime(2014, 3, 5, 1, 30, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _no_welcome_site():
-    """Overrides the suite-wide fixture of the same name, which deletes every site before
-    each test: here the cluster is built once per class and the placeholder site is removed
-    in setUpTestData instead."""
-
-
-def remove_welcome_site():
-    Site.objects.all().delete()
-    Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
 
 
 def png(name, colour="#3366aa"):
@@ -67,7 +54,6 @@ def hrefs(html):
 class ClusterPagesTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        remove_welcome_site()
         cls.www = make_site(
             WWW,
             "郴州市人民政府",

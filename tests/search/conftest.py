@@ -7,7 +7,6 @@ import datetime
 import pytest
 from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from tests.factories import make_article, make_column, make_organisation, make_site
@@ -18,12 +17,6 @@ SITES = {
     "cz": ("www.cz.test", "郴州市人民政府"),
     "bh": ("bh.cz.test", "北湖区人民政府"),
 }
-
-
-@pytest.fixture(autouse=True)
-def _no_welcome_site():
-    """Overrides the suite-wide fixture: the module corpus below removes Wagtail's
-    placeholder site itself, and deleting all sites per test would delete the corpus's."""
 
 
 class Corpus:
@@ -38,8 +31,6 @@ class Corpus:
 
 
 def build_corpus():
-    Site.objects.all().delete()
-    Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
     corpus = Corpus()
     for code, (host, name) in SITES.items():
         corpus.sites[code] = make_site(hostname=host, name=name)
