@@ -19,3 +19,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def pytest_configure():
     # WhiteNoise serves STATIC_ROOT and warns on every request when it is missing.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _database(db):
+    """Every test may read the database: even an unsaved page asks it for its locale."""
