@@ -18,9 +18,9 @@ class SiteLocaleMiddleware:
         if request.path.startswith(("/admin/", "/django-admin/")):
             return self.get_response(request)
         language = "zh-hans"
-        site = Site.find_for_request(request)
-        if site is not None:
-            language = SiteProfile.for_site(site).locale
+        if Site.find_for_request(request) is not None:
+            # for_request caches the profile on the request, where the templates find it.
+            language = SiteProfile.for_request(request).locale
         with translation.override(language):
             request.LANGUAGE_CODE = language
             response = self.get_response(request)
