@@ -7,3 +7,6 @@ class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "内容管理"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the receivers)

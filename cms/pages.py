@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -16,6 +16,7 @@ from wagtail.search import index
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock, TopicSectionBlock
 from .disclosure import Validity, allocate_index_number
 from .fields import MultipleChoiceField
+from .listing import sync_listings
 from .snippets import INDEX_NUMBER_MAX_LENGTH
 
 
@@ -175,18 +176,14 @@ class ColumnPage(Page):
         return UPDATE_FREQUENCY_DAYS[self.update_frequency]
 
     def articles(self):
-        """Live articles of this column: its children and those syndicated into it (P07).
-
-        A subquery rather than a join keeps one row per article however many columns it is
-        syndicated to, and keeps the query count constant for any list length.
-        """
-        syndicated = ArticlePage.syndicate_to.through.objects.filter(columnpage=self).values("articlepage_id")
+        """Live articles of this column: its children and those syndicated into it (P07),
+        newest first, through the column's listing rows (cms.listing)."""
         return (
             ArticlePage.objects.live()
-            .filter(Q(path__startswith=self.path, depth=self.depth + 1) | Q(pk__in=syndicated))
+            .filter(listings__column=self)
             .defer_streamfields()
             .select_related("organisation")
-            .order_by("-published_at", "-pk")
+            .order_by("-listings__published_at", "-listings__article")
         )
 
     def get_context(self, request, *args, **kwargs):
@@ -357,6 +354,10 @@ class ArticlePage(CounterpartMixin, Page):
                     self.organisation, timezone.localtime(self.published_at).year
                 )
         super().save(*args, **kwargs)
+        if update_fields is None:
+            # A full save stores the version being published, syndication targets included
+            # (draft saves write only a few fields and must not list a draft's targets).
+            sync_listings(self)
 
 
 class ArticleAttachment(Orderable):
