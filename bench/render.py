@@ -5,8 +5,8 @@ column list (first page) at 1k and at 20k articles, and the 20k/1k ratio (target
 
 Runs on its own throwaway database (test settings; a SQLite file under var/, or a test_
 database next to DATABASE_URL when that is set) and removes it afterwards. Articles are
-inserted in bulk: Page rows with treebeard paths computed here, then the ArticlePage rows,
-so the tree is exactly what add_child would build, without a revision per item. The
+inserted in bulk by bench/pages.py: Page rows with the treebeard paths add_child would
+give them, then the ArticlePage rows, without a revision per item. The
 script prints figures; it asserts nothing about time.
 """
 
@@ -28,18 +28,17 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.cache import cache  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from wagtail.models import Page, Site  # noqa: E402
 
+from bench.pages import add_articles as bulk_add_articles  # noqa: E402
 from cms.models import ArticlePage, ColumnPage, Organisation  # noqa: E402
 from sites.provisioning import provision_site  # noqa: E402
 
 HOST = "www.bench.localhost"
-BATCH = 500
 PARAGRAPHS = [
     "2014年上半年，市电子政务中心围绕市委、市政府中心工作，进一步推进政府网站集约化建设。",
     "全市政府网站群平台运行稳定，市直部门和县市区网站统一部署、统一管理、统一安全防护。",
@@ -65,52 +64,26 @@ def build_site():
 
 def add_articles(column, organisation, start, count):
     """Insert `count` live articles under `column`, numbered from `start` (1-based)."""
-    column = ColumnPage.objects.get(pk=column.pk)
-    content_type = ContentType.objects.get_for_model(ArticlePage)
     body = [{"type": "paragraph", "value": "".join(f"<p>{p}</p>" for p in PARAGRAPHS)}]
     base = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
-    article_fields = [f for f in ArticlePage._meta.local_concrete_fields]
-    for offset in range(0, count, BATCH):
-        numbers = range(start + offset, start + min(offset + BATCH, count))
-        with transaction.atomic():
-            pages = []
-            for n in numbers:
-                when = base + dt.timedelta(minutes=10 * n)
-                slug = f"article-{n}"
-                pages.append(
-                    Page(
-                        title=f"郴州市推进电子政务建设工作动态（第{n}期）",
-                        draft_title=f"郴州市推进电子政务建设工作动态（第{n}期）",
-                        slug=slug,
-                        content_type=content_type,
-                        path=Page._get_path(column.path, column.depth + 1, n),
-                        depth=column.depth + 1,
-                        numchild=0,
-                        url_path=f"{column.url_path}{slug}/",
-                        live=True,
-                        has_unpublished_changes=False,
-                        first_published_at=when,
-                        last_published_at=when,
-                        locale_id=column.locale_id,
-                    )
-                )
-            Page.objects.bulk_create(pages)
-            articles = []
-            for page, n in zip(pages, numbers, strict=True):
-                article = ArticlePage(page_ptr_id=page.pk, published_at=page.first_published_at, body=body)
-                article.__dict__.update(
-                    {f.attname: getattr(page, f.attname) for f in Page._meta.concrete_fields}
-                )
-                article.summary = PARAGRAPHS[0]
-                article.source = "郴州市电子政务中心"
-                if n % 3 == 0:
-                    article.organisation_id = organisation.pk
-                    article.doc_number = f"郴政办函〔2014〕{n}号"
-                    article.index_number = f"{organisation.credit_code}/2014-{n:05d}"
-                articles.append(article)
-            # What Model.save() does for the child table of multi-table inheritance, in bulk.
-            ArticlePage._base_manager._insert(articles, fields=article_fields, raw=True)
-    ColumnPage.objects.filter(pk=column.pk).update(numchild=start + count - 1)
+
+    def articles():
+        for n in range(start, start + count):
+            values = {
+                "title": f"郴州市推进电子政务建设工作动态（第{n}期）",
+                "slug": f"article-{n}",
+                "published_at": base + dt.timedelta(minutes=10 * n),
+                "body": body,
+                "summary": PARAGRAPHS[0],
+                "source": "郴州市电子政务中心",
+            }
+            if n % 3 == 0:
+                values["organisation_id"] = organisation.pk
+                values["doc_number"] = f"郴政办函〔2014〕{n}号"
+                values["index_number"] = f"{organisation.credit_code}/2014-{n:05d}"
+            yield values
+
+    bulk_add_articles(column, articles())
 
 
 def measure(client, url, requests):
