@@ -338,15 +338,16 @@ class ArticlePage(CounterpartMixin, Page):
         return context
 
     def save(self, *args, **kwargs):
-        if self.pk and not self.index_number:
+        update_fields = kwargs.get("update_fields")
+        # Saving a draft of a live item writes only a few columns (update_fields): a number
+        # issued then would be consumed and lost, so it is issued when the draft is published.
+        writes_number = update_fields is None or "index_number" in update_fields
+        if self.pk and not self.index_number and writes_number:
             # Revisions drafted before the first publish carry no 索引号: keep the issued one.
             self.index_number = (
                 ArticlePage.objects.filter(pk=self.pk).values_list("index_number", flat=True).first()
             )
-        update_fields = kwargs.get("update_fields")
-        # Saving a draft of a live item writes only a few columns (update_fields): a number
-        # issued then would be consumed and lost, so it is issued when the draft is published.
-        if self.live and (update_fields is None or "index_number" in update_fields):
+        if self.live and writes_number:
             if self.published_at is None:
                 self.published_at = self.go_live_at or timezone.now()
             if not self.index_number and self.organisation_id:
