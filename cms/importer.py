@@ -27,6 +27,8 @@ from django.db.models import Q
 from django.utils.text import slugify
 from wagtail.models import Site
 from wagtail.rich_text import RichText
+from wagtail.signal_handlers import disable_reference_index_auto_update
+from wagtail.tasks import update_reference_index_task
 
 from .pages import ArticleAttachment, ArticlePage, ColumnPage
 from .sanitize import sanitize_html
@@ -494,13 +496,19 @@ class ItemImporter:
         if self.user is not None:
             self._check_permissions(item, page if item.existing_id else None)
         self._apply_fields(page, item)
-        if not item.existing_id:
-            item.column.add_child(instance=page)
-        # When publishing follows, publish()'s save runs the full model validation on the
-        # same content; validating the revision as well would only double the queries.
-        revision = page.save_revision(user=self.user, log_action=True, clean=self.draft)
-        if not self.draft:
-            revision.publish(user=self.user)
+        # Each of the three saves below (create, revision, publish) would queue its own
+        # reference-index update; one per item, queued once the item is committed, is enough.
+        with disable_reference_index_auto_update():
+            if not item.existing_id:
+                item.column.add_child(instance=page)
+            # When publishing follows, publish()'s save runs the full model validation on the
+            # same content; validating the revision as well would only double the queries.
+            revision = page.save_revision(user=self.user, log_action=True, clean=self.draft)
+            if not self.draft:
+                revision.publish(user=self.user)
+        transaction.on_commit(
+            lambda: update_reference_index_task.enqueue(page._meta.app_label, page._meta.model_name, page.pk)
+        )
         return page
 
     def _check_permissions(self, item, page):

@@ -423,3 +423,20 @@ def test_user_option_records_the_importer_and_applies_their_permissions(cluster,
 
     out, err, status = run(path, "--user", "nobody")
     assert status == 2 and "未知用户 nobody" in err
+
+
+def test_reference_index_is_updated_once_per_committed_item(
+    cluster, tmp_path, django_capture_on_commit_callbacks
+):
+    from wagtail.models import ReferenceIndex
+
+    path = write(tmp_path, item(1, organisation=ORG_CODE), item(2, title=""))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        run(path)
+    article = ArticlePage.objects.get(external_id="legacy-1")
+    references = ReferenceIndex.get_references_for_object(article)
+    # The saves themselves queued nothing; the update waits for the item's commit.
+    assert not references.exists()
+    for callback in callbacks:
+        callback()
+    assert str(cluster["org"].pk) in set(references.values_list("to_object_id", flat=True))
