@@ -4,7 +4,6 @@ by environment variables. Refuses to start without its secrets."""
 import os
 
 import dj_database_url
-
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403

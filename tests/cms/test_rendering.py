@@ -17,8 +17,8 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
 from cms.models import ArticleAttachment, SubjectCategory, TopicPage
-from cms.templatetags.portal_tags import contrast_ratio, theme_colours
 from sites.models import SiteProfile
+from sites.portal import contrast_ratio, theme_colours
 from tests.factories import make_article, make_column, make_organisation, make_site
 
 WWW = "www.test.localhost"
