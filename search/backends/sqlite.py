@@ -6,7 +6,7 @@ p95 11.5 ms for the commonest terms; docs/search.md)."""
 from django.db import connection
 
 from ..analysis import LANGUAGES
-from .base import Hits, SearchBackend
+from .base import FILTER_KEYS, Hits, SearchBackend
 from .sql import ENTRY_TABLE, facet_rows, filter_sql
 
 TITLE_WEIGHT = 4.0
@@ -21,6 +21,28 @@ def fts_table(language):
 def match_expression(terms):
     # Every token is quoted, so nothing a user types can be read as FTS5 syntax.
     return " OR ".join('"{}"'.format(t.replace('"', '""')) for t in terms)
+
+
+def _filtered(query):
+    """Whether filter_sql would add anything beyond the language (same tests as there)."""
+    return bool(query.content_type) or any(
+        getattr(query, key) is not None for key in FILTER_KEYS if key != "content_type"
+    )
+
+
+class _Desc:
+    """Wraps a sort key so that it sorts in reverse."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __lt__(self, other):
+        return self.value > other.value
+
+    def __eq__(self, other):
+        return self.value == other.value
 
 
 class SQLiteBackend(SearchBackend):
@@ -53,18 +75,56 @@ class SQLiteBackend(SearchBackend):
         match = match_expression(query.terms)
         from_match = f"FROM {table} JOIN {ENTRY_TABLE} e ON e.page_id = {table}.rowid WHERE {table} MATCH %s"
         where, params = filter_sql(query)
-        if query.order == "date":
-            order = "e.published_at DESC, e.page_id DESC"
-        else:
-            order = f"bm25({table}, {TITLE_WEIGHT}, 1.0), e.published_at DESC"
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT e.page_id {from_match} AND {where} ORDER BY {order} LIMIT %s OFFSET %s",
-                [match, *params, query.limit, query.offset],
-            )
-            ids = [row[0] for row in cursor.fetchall()]
+            ids = None
+            if query.order != "date" and not _filtered(query):
+                ids = self._top_by_rank(cursor, table, match, query)
+            if ids is None:
+                if query.order == "date":
+                    order = "e.published_at DESC, e.page_id DESC"
+                else:
+                    order = f"bm25({table}, {TITLE_WEIGHT}, 1.0), e.published_at DESC"
+                cursor.execute(
+                    f"SELECT e.page_id {from_match} AND {where} ORDER BY {order} LIMIT %s OFFSET %s",
+                    [match, *params, query.limit, query.offset],
+                )
+                ids = [row[0] for row in cursor.fetchall()]
             total, facets = facet_rows(cursor, from_match, [match], query)
         return Hits(ids=ids, total=total, facets=facets)
+
+    def _top_by_rank(self, cursor, table, match, query):
+        """The page of results ranked inside FTS5 alone, joining IndexEntry only for the
+        rows returned: the join per match cost more than bm25 itself (measured at 20k
+        documents: 8.0 ms against 3.3 ms for a term in a fifth of them). The FTS5 table of
+        a language holds only that language's entries, so with no other filter nothing
+        else needs the join. Ties with equal bm25 are ordered newest first, as in the full
+        query; when ties cross the page boundary, None sends the caller to the full query."""
+        end = query.offset + query.limit
+        cursor.execute(
+            f"SELECT rowid, bm25({table}, {TITLE_WEIGHT}, 1.0) AS score FROM {table} "
+            f"WHERE {table} MATCH %s ORDER BY score LIMIT %s",
+            [match, end + 1],
+        )
+        rows = cursor.fetchall()
+        if len(rows) > end and end > 0 and rows[end][1] == rows[end - 1][1]:
+            return None
+        rows = rows[:end]
+        if 0 < query.offset < len(rows) and rows[query.offset][1] == rows[query.offset - 1][1]:
+            return None
+        page = rows[query.offset :]
+        if not page:
+            return []
+        marks = ",".join(["%s"] * len(page))
+        cursor.execute(
+            f"SELECT page_id, published_at FROM {ENTRY_TABLE} WHERE page_id IN ({marks})",
+            [r[0] for r in page],
+        )
+        published = dict(cursor.fetchall())
+        # Sort keys: score ascending (bm25 is negative), then newest first. published_at
+        # comes back from SQLite as ISO text, which sorts chronologically.
+        page = [r for r in page if r[0] in published]
+        page.sort(key=lambda r: (r[1], _Desc(published[r[0]] or "")))
+        return [r[0] for r in page]
 
     def indexed_ids(self, language):
         with connection.cursor() as cursor:

@@ -101,3 +101,27 @@ def test_search_page_defaults_to_site_scope_with_cluster_switch(client, corpus):
     assert "关于做好汛期<mark>防汛</mark>抗旱工作的通知" in everywhere
     english = client.get("/search/", {"q": "mailbox"}, HTTP_HOST="en.cz.test").content.decode()
     assert "Mayor&#x27;s <mark>Mailbox</mark>" in english
+
+
+def test_vocabulary_counts_documents_per_term_through_publish_edit_and_unpublish(corpus):
+    from search.models import VocabularyTerm
+
+    def df(term):
+        row = VocabularyTerm.objects.filter(language="zh", term=term).first()
+        return row.df if row else 0
+
+    column = corpus.page("flood").get_parent()
+    first = make_article(
+        column, title="郴州市候鸟保护通告", body=[("paragraph", RichText("<p>候鸟保护候鸟</p>"))]
+    )
+    row = VocabularyTerm.objects.get(language="zh", term="候鸟")
+    # One document, however often the term occurs in it; pinyin for autocomplete.
+    assert (row.df, row.pinyin, row.initials) == (1, "houniao", "hn")
+    second = make_article(column, title="候鸟迁徙季节提示")
+    assert df("候鸟") == 2
+    second.title = "湿地迁徙季节提示"
+    second.save_revision().publish()
+    assert df("候鸟") == 1
+    assert df("湿地") == 1
+    first.unpublish()
+    assert df("候鸟") == 0

@@ -168,3 +168,20 @@ def test_english_did_you_mean(corpus):
 def test_result_dates_are_aware(corpus):
     published = search(SearchParams(q="三公经费", log=False))["results"][0]["published_at"]
     assert timezone.datetime.fromisoformat(published).tzinfo is not None
+
+
+def test_equal_scores_rank_newest_first_across_pages(corpus):
+    from tests.factories import make_article
+
+    column = corpus.page("flood").get_parent()
+    base = timezone.make_aware(datetime.datetime(2014, 3, 1, 9, 0))
+    # Identical text scores identically: the order among them is by date, newest first,
+    # including where the ties cross a page boundary.
+    made = [
+        make_article(column, title="萤火虫观测", summary="", published_at=base + datetime.timedelta(days=i))
+        for i in range(7)
+    ]
+    newest_first = [p.pk for p in reversed(made)]
+    pages = [search(SearchParams(q="萤火虫", page=n, page_size=3, log=False)) for n in (1, 2, 3)]
+    assert [r["id"] for answer in pages for r in answer["results"]] == newest_first
+    assert pages[0]["count"] == 7
