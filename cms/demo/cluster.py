@@ -119,9 +119,13 @@ class DemoBuilder:
             ]
 
     def ensure_site(self, spec):
-        existed = Site.objects.filter(hostname=spec.hostname, port=80).exists()
+        # The port the demo is served on, so cross-site links (syndicated items, search
+        # results) work as printed: 8000 under `make serve`, 80 by default.
+        port = getattr(settings, "DEMO_SITE_PORT", 80)
+        existed = Site.objects.filter(hostname=spec.hostname, port=port).exists()
         provisioned = provision_site(
             hostname=spec.hostname,
+            port=port,
             site_name=spec.name,
             site_code=spec.code,
             host_organisation=spec.host_organisation,

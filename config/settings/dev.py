@@ -9,3 +9,6 @@ ALLOWED_HOSTS = [".localhost", "127.0.0.1", "localhost", "testserver"]
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 # Demo accounts are created by `manage.py load_demo` only when this is on.
 DEMO_ACCOUNTS_ENABLED = True
+# `make serve` listens on :8000; the demo sites are registered with that port so absolute
+# links between sites of the cluster work in the browser.
+DEMO_SITE_PORT = 8000

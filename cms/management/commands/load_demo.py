@@ -25,7 +25,7 @@ class Command(BaseCommand):
             self.stdout.write(f"演示网站群已存在，未作改动（{elapsed:.1f} 秒）。")
         for site in Site.objects.select_related("root_page").order_by("-is_default_site", "hostname"):
             articles = ArticlePage.objects.live().descendant_of(site.root_page).count()
-            self.stdout.write(f"  http://{site.hostname}:8000/  {site.site_name}（信息 {articles} 条）")
+            self.stdout.write(f"  {site.root_url}/  {site.site_name}（信息 {articles} 条）")
         self.stdout.write(f"  图片 {get_image_model().objects.count()} 张；管理后台 /admin/")
         if report.accounts:
             self.stdout.write(f"演示账号（仅开发环境，密码均为 {DEMO_PASSWORD}）：")
