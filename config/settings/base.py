@@ -201,3 +201,7 @@ SEARCH_ELASTICSEARCH = {
 SEARCH_JIEBA_CACHE_DIR = BASE_DIR / "var" / "jieba"
 SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_PAGE_SIZE = 50
+
+# Delivery channels: channel key → adapter class (dotted path), the way Wagtail picks
+# search backends. Columns choose which of web/wap/wechat/app their items go to.
+CHANNEL_ADAPTERS = {}
