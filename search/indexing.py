@@ -100,7 +100,7 @@ def _vocabulary_terms(entry):
     if entry is None:
         return set()
     tokens = set(entry.title_tokens.split()) | set(entry.body_tokens.split())
-    return {(entry.language, t) for t in tokens if 2 <= len(t) <= 32 and not t.isdigit()}
+    return {(entry.language, t) for t in tokens if VocabularyTerm.is_counted(t)}
 
 
 # Terms per upsert statement: 5 parameters each, well under SQLite's 32,766 limit.

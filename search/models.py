@@ -59,6 +59,12 @@ class VocabularyTerm(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["language", "term"], name="one_vocabulary_term")]
 
+    @staticmethod
+    def is_counted(term):
+        """Whether the indexer keeps this term's df: words of 2–32 characters, not numbers
+        (single characters and numbers make poor suggestions and would bloat the table)."""
+        return 2 <= len(term) <= 32 and not term.isdigit()
+
 
 @register_snippet
 class Synonym(models.Model):
