@@ -204,4 +204,12 @@ SEARCH_MAX_PAGE_SIZE = 50
 
 # Delivery channels: channel key → adapter class (dotted path), the way Wagtail picks
 # search backends. Columns choose which of web/wap/wechat/app their items go to.
-CHANNEL_ADAPTERS = {}
+CHANNEL_ADAPTERS = {
+    "web": "channels.adapters.web.WebAdapter",
+}
+# The outbox (channels/outbox.py): bounded retries with exponential backoff, and a lease
+# after which a running delivery of a dead worker is resumed.
+CHANNEL_MAX_ATTEMPTS = 5
+CHANNEL_RETRY_BASE_SECONDS = 30
+CHANNEL_RETRY_MAX_SECONDS = 3600
+CHANNEL_LEASE_SECONDS = 300

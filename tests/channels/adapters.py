@@ -1,0 +1,44 @@
+"""A scriptable channel adapter for outbox tests, plugged in through CHANNEL_ADAPTERS the
+way a real one is. Each call is recorded; outcomes are queued per channel."""
+
+import threading
+
+from channels.adapters.base import ChannelAdapter
+
+calls = []
+outcomes = {}  # channel -> list of DeliveryError or dict, consumed in order
+gates = {}  # channel -> (entered Event, release Event): hold a delivery mid-flight
+
+
+def reset():
+    calls.clear()
+    outcomes.clear()
+    gates.clear()
+
+
+class ScriptedAdapter(ChannelAdapter):
+    name = "scripted"
+
+    def _outcome(self, action, page, delivery):
+        calls.append((action, delivery.channel, page.pk, delivery.pk))
+        if delivery.channel in gates:
+            entered, release = gates[delivery.channel]
+            entered.set()
+            release.wait(10)
+        queued = outcomes.get(delivery.channel) or []
+        outcome = queued.pop(0) if queued else {"ok": True}
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    def deliver(self, page, revision, delivery):
+        return self._outcome("deliver", page, delivery)
+
+    def withdraw(self, page, delivery):
+        return self._outcome("withdraw", page, delivery)
+
+
+def gate(channel):
+    entered, release = threading.Event(), threading.Event()
+    gates[channel] = (entered, release)
+    return entered, release

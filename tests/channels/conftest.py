@@ -1,0 +1,19 @@
+"""Outbox fixtures: scripted adapters on every channel, and on-commit callbacks run."""
+
+import pytest
+
+from channels.adapters import get_adapter
+
+from . import adapters
+
+SCRIPTED = "tests.channels.adapters.ScriptedAdapter"
+
+
+@pytest.fixture
+def scripted(settings):
+    settings.CHANNEL_ADAPTERS = {"web": SCRIPTED, "wap": SCRIPTED, "wechat": SCRIPTED}
+    get_adapter.cache_clear()
+    adapters.reset()
+    yield adapters
+    adapters.reset()
+    get_adapter.cache_clear()
