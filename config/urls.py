@@ -18,4 +18,5 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include("search.urls"))]
+urlpatterns += [path("wap/", include("channels.wap.urls"))]
 urlpatterns += [path("", include(wagtail_urls))]
