@@ -213,3 +213,5 @@ CHANNEL_MAX_ATTEMPTS = 5
 CHANNEL_RETRY_BASE_SECONDS = 30
 CHANNEL_RETRY_MAX_SECONDS = 3600
 CHANNEL_LEASE_SECONDS = 300
+CHANNEL_ADAPTERS["wechat"] = "channels.adapters.wechat.WeChatAdapter"
+WECHAT_API_BASE_URL = os.environ.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com/")

@@ -1,0 +1,292 @@
+"""Publishing a page to its site's WeChat account, and notifying followers.
+
+publish_article: limits are checked first (nothing is sent for an article WeChat would
+refuse); the cover goes up as a 2.35:1 thumb and every body image through media/uploadimg,
+each once per account (WeChatUpload); the body is converted (html.py); then draft/add — or
+draft/update of the page's existing draft — freepublish/submit, and freepublish/get is
+polled until the job is final.
+
+Idempotency: the draft's media_id is saved the moment draft/add answers, and the submitted
+revision and publish_id the moment freepublish/submit answers, each in its own commit (the
+caller must not wrap this in a transaction). A retry after a crash therefore updates the
+same draft instead of adding one, and polls the job already submitted instead of submitting
+again. The one window left is a crash between WeChat accepting the submit and our save.
+
+send_to_followers (mass send) is a separate editor action with a clientmsgid derived from
+(page, revision): our record and WeChat's 45065 both stop a second send.
+"""
+
+import hashlib
+import io
+import time
+
+from django.db import IntegrityError
+from PIL import Image as PILImage
+
+from .client import PortalWeChatClient, WeChatAPIError
+from .html import WeChatHTML, check_limits
+from .models import WeChatAccount, WeChatArticle, WeChatMassSend, WeChatUpload
+
+THUMB_SPEC = "fill-900x383|format-jpeg|jpegquality-85"
+THUMB_MAX_BYTES = 64 * 1024
+CONTENT_IMAGE_SPEC = "max-1080x1920|format-jpeg|jpegquality-80"
+CONTENT_IMAGE_MAX_BYTES = 1024 * 1024
+
+PUBLISH_FAILURES = {
+    2: "微信原创声明校验未通过",
+    3: "微信发布失败",
+    4: "未通过微信平台审核",
+    5: "文章已被公众号管理员删除",
+    6: "文章发布后被微信平台封禁",
+}
+
+
+class PublishError(Exception):
+    """A publish that did not happen; `reason` is for editors."""
+
+    def __init__(self, reason, *, retryable=False, code=None):
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+        self.code = code
+
+
+def account_for(page):
+    site = page.get_site()
+    if site is None:
+        raise PublishError("该页面不属于任何网站，无法确定微信公众号")
+    account = WeChatAccount.for_site(site)
+    if not account.is_configured:
+        raise PublishError(f"网站“{site.site_name}”未配置或未启用微信公众号（AppID 与 AppSecret）")
+    return account
+
+
+def client_for(account, **kwargs):
+    return PortalWeChatClient(account.appid, account.secret, **kwargs)
+
+
+class ArticlePublisher:
+    """One publish of one page revision. `sleep` is injectable (tests do not wait);
+    `on_draft_saved` runs right after the draft's media_id is committed (tests crash
+    there)."""
+
+    max_polls = 10
+
+    def __init__(self, page, revision, *, client=None, sleep=time.sleep, on_draft_saved=None):
+        self.page = page
+        self.revision = revision
+        self.content_page = revision.as_object() if revision is not None else page
+        self.account = account_for(page)
+        self.client = client or client_for(self.account, sleep=sleep)
+        self.sleep = sleep
+        self.on_draft_saved = on_draft_saved
+
+    # --- article fields ----------------------------------------------------------------
+
+    def fields(self):
+        p = self.content_page
+        author = getattr(p, "author", "") or getattr(p, "source", "") or ""
+        digest = (getattr(p, "summary", "") or "").strip()
+        return {
+            "title": p.title,
+            "author": author,
+            "digest": digest,
+            "cover": getattr(p, "cover_image", None),
+        }
+
+    def build(self):
+        """The article dict for draft/add, limits checked before any upload."""
+        f = self.fields()
+        site = self.page.get_site()
+        # Content length is checked on the converted HTML, which needs the image URLs; a
+        # placeholder of WeChat's URL length stands in so nothing is uploaded yet.
+        dry = WeChatHTML(
+            base_url=site.root_url, upload_image=lambda image: "http://mmbiz.qpic.cn/mmbiz_jpg/" + "x" * 80
+        )
+        content = dry.page_body(self.content_page)
+        problems = check_limits(
+            title=f["title"],
+            author=f["author"],
+            digest=f["digest"],
+            content=content,
+            has_cover=f["cover"] is not None,
+        )
+        if problems:
+            raise PublishError("无法发布到微信公众号：" + "；".join(problems) + "。")
+        html = WeChatHTML(base_url=site.root_url, upload_image=self.content_image_url)
+        return {
+            "title": f["title"],
+            "author": f["author"],
+            "digest": f["digest"],
+            "content": html.page_body(self.content_page),
+            "content_source_url": self.content_page.full_url or "",
+            "thumb_media_id": self.thumb_media_id(f["cover"]),
+            "need_open_comment": 0,
+            "only_fans_can_comment": 0,
+        }
+
+    # --- images ------------------------------------------------------------------------
+
+    def _cached_upload(self, kind, data, upload):
+        key = f"{kind}:{hashlib.sha256(data).hexdigest()}"
+        found = WeChatUpload.objects.filter(account=self.account, kind=kind, source_key=key).first()
+        if found:
+            return found
+        result = upload(data)
+        try:
+            return WeChatUpload.objects.create(
+                account=self.account,
+                kind=kind,
+                source_key=key,
+                media_id=result.get("media_id", ""),
+                url=result.get("url", ""),
+            )
+        except IntegrityError:  # a concurrent publish uploaded the same bytes
+            return WeChatUpload.objects.get(account=self.account, kind=kind, source_key=key)
+
+    def thumb_media_id(self, image):
+        data = _fit_jpeg(_rendition_bytes(image, THUMB_SPEC), THUMB_MAX_BYTES)
+        upload = self._cached_upload(
+            WeChatUpload.Kind.THUMB,
+            data,
+            lambda b: self.client.upload(
+                "material/add_material", "cover.jpg", b, "image/jpeg", params={"type": "thumb"}
+            ),
+        )
+        return upload.media_id
+
+    def content_image_url(self, image):
+        data = _fit_jpeg(_rendition_bytes(image, CONTENT_IMAGE_SPEC), CONTENT_IMAGE_MAX_BYTES - 1)
+        upload = self._cached_upload(
+            WeChatUpload.Kind.CONTENT,
+            data,
+            lambda b: self.client.upload("media/uploadimg", "image.jpg", b, "image/jpeg"),
+        )
+        return upload.url
+
+    # --- the flow ----------------------------------------------------------------------
+
+    def run(self):
+        try:
+            return self._run()
+        except WeChatAPIError as exc:
+            raise PublishError(exc.reason, retryable=exc.retryable, code=exc.code) from exc
+
+    def _run(self):
+        record, _ = WeChatArticle.objects.get_or_create(page_id=self.page.pk, account=self.account)
+        revision_id = self.revision.pk if self.revision is not None else None
+        if not (record.submitted_revision_id == revision_id and record.publish_id):
+            article = self.build()
+            self._save_draft(record, article, revision_id)
+            answer = self.client.post_json("freepublish/submit", {"media_id": record.media_id})
+            record.submitted_revision_id = revision_id
+            record.publish_id = str(answer["publish_id"])
+            record.url = ""
+            record.save()
+        return self._await(record)
+
+    def _save_draft(self, record, article, revision_id):
+        if record.media_id and record.draft_revision_id == revision_id:
+            return  # this revision is already in the draft (a retry after a crash)
+        if record.media_id:
+            try:
+                self.client.post_json(
+                    "draft/update", {"media_id": record.media_id, "index": 0, "articles": article}
+                )
+            except WeChatAPIError as exc:
+                # The draft was deleted on WeChat's side: make a new one.
+                if exc.code not in (40007, 40114):
+                    raise
+                record.media_id = ""
+        if not record.media_id:
+            record.media_id = self.client.post_json("draft/add", {"articles": [article]})["media_id"]
+        record.draft_revision_id = revision_id
+        record.save()
+        if self.on_draft_saved:
+            self.on_draft_saved(record)
+
+    def _await(self, record):
+        for attempt in range(self.max_polls):
+            answer = self.client.post_json("freepublish/get", {"publish_id": record.publish_id})
+            status = int(answer.get("publish_status", 1))
+            if status == 0:
+                items = (answer.get("article_detail") or {}).get("item") or []
+                record.article_id = answer.get("article_id", "")
+                record.url = items[0]["article_url"] if items else ""
+                record.save()
+                return {
+                    "url": record.url,
+                    "media_id": record.media_id,
+                    "publish_id": record.publish_id,
+                    "article_id": record.article_id,
+                }
+            if status in PUBLISH_FAILURES:
+                raise PublishError(
+                    f"{PUBLISH_FAILURES[status]}（发布状态 {status}），请修改内容后重新发布",
+                    code=f"publish_status:{status}",
+                )
+            self.sleep(min(0.5 * 2**attempt, 5))
+        # Still publishing: the job is recorded, so a retry polls it again.
+        raise PublishError("微信仍在处理发布，稍后将自动重试查询结果", retryable=True)
+
+
+def publish_article(page, revision, **kwargs):
+    return ArticlePublisher(page, revision, **kwargs).run()
+
+
+def clientmsgid_for(page, revision):
+    return hashlib.sha256(f"portal:{page.pk}:{revision.pk}".encode()).hexdigest()[:32]
+
+
+def send_to_followers(page, revision, *, client=None, sleep=time.sleep):
+    """Notify followers of a published article (mass send). Returns the WeChatMassSend;
+    calling it again for the same revision sends nothing."""
+    account = account_for(page)
+    clientmsgid = clientmsgid_for(page, revision)
+    done = WeChatMassSend.objects.filter(account=account, clientmsgid=clientmsgid).first()
+    if done:
+        return done
+    record = WeChatArticle.objects.filter(page_id=page.pk, account=account).exclude(url="").first()
+    if record is None or not record.media_id:
+        raise PublishError("请先将该信息发布到微信公众号，再群发给关注者")
+    client = client or client_for(account, sleep=sleep)
+    data = {
+        "filter": {"is_to_all": True},
+        "mpnews": {"media_id": record.media_id},
+        "msgtype": "mpnews",
+        "send_ignore_reprint": 0,
+        "clientmsgid": clientmsgid,
+    }
+    msg_id = ""
+    try:
+        msg_id = str(client.post_json("message/mass/sendall", data).get("msg_id", ""))
+    except WeChatAPIError as exc:
+        if exc.code != 45065:  # 45065: WeChat already has this clientmsgid, i.e. it went out
+            raise PublishError(exc.reason, retryable=exc.retryable, code=exc.code) from exc
+    try:
+        return WeChatMassSend.objects.create(
+            account=account, page_id=page.pk, revision_id=revision.pk, clientmsgid=clientmsgid, msg_id=msg_id
+        )
+    except IntegrityError:
+        return WeChatMassSend.objects.get(account=account, clientmsgid=clientmsgid)
+
+
+def _rendition_bytes(image, spec):
+    rendition = image.get_rendition(spec)
+    with rendition.file.open("rb") as fh:
+        return fh.read()
+
+
+def _fit_jpeg(data, max_bytes):
+    """Re-encode a JPEG at falling quality until it fits (WeChat refuses larger files)."""
+    if len(data) <= max_bytes:
+        return data
+    img = PILImage.open(io.BytesIO(data)).convert("RGB")
+    for quality in (75, 65, 55, 45, 35, 25):
+        out = io.BytesIO()
+        img.save(out, "JPEG", quality=quality, optimize=True)
+        if out.tell() <= max_bytes:
+            return out.getvalue()
+        if quality == 45:
+            img = img.resize((img.width * 3 // 4, img.height * 3 // 4))
+    return out.getvalue()

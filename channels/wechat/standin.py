@@ -1,0 +1,304 @@
+"""A stand-in for the WeChat API: a real threaded HTTP server on 127.0.0.1.
+
+No machine here reaches WeChat, so tests and the demo (`manage.py wechat_standin`) publish to
+this server. It implements the endpoints the channel uses (docs/wechat.md) with WeChat's
+request and response shapes, records every request, and can be told to misbehave for the
+next N calls of an endpoint: an errcode (-1, 40001, 42001, 45009, ...), an HTTP 5xx, a delay
+(to provoke client timeouts) or a body that is not JSON.
+
+    standin = WeChatStandin().start()
+    standin.base_url            # → settings.WECHAT_API_BASE_URL
+    standin.inject("draft/add", errcode=-1, times=2)
+    standin.calls("freepublish/submit")
+    standin.stop()
+"""
+
+import itertools
+import json
+import threading
+import time
+import uuid
+from email.parser import BytesParser
+from email.policy import HTTP
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+
+class WeChatStandin:
+    def __init__(self, host="127.0.0.1", port=0, *, token_ttl=7200, polls_before_done=1):
+        self.lock = threading.Lock()
+        self.requests = []
+        self.faults = {}
+        self.tokens = set()
+        self.token_ttl = token_ttl
+        #: freepublish/get answers "publishing" (1) this many times before the final status
+        self.polls_before_done = polls_before_done
+        #: final publish_status for the next submits (0 done; 2–6 failures)
+        self.next_publish_status = 0
+        self.materials = {}
+        self.images = {}
+        self.drafts = {}
+        self.publishes = {}
+        self.mass_sends = {}
+        self.menu = None
+        self._ids = itertools.count(1)
+        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server.daemon_threads = True
+        self._thread = None
+
+    # --- control -----------------------------------------------------------------------
+
+    @property
+    def base_url(self):
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    def start(self):
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+
+    def serve_forever(self):
+        self._server.serve_forever()
+
+    def inject(self, endpoint, *, errcode=None, status=None, delay=None, non_json=False, times=1):
+        """Make the next `times` calls of `endpoint` (e.g. "draft/add", "token") fail."""
+        with self.lock:
+            self.faults.setdefault(endpoint, []).extend(
+                [{"errcode": errcode, "status": status, "delay": delay, "non_json": non_json}] * times
+            )
+
+    def expire_tokens(self):
+        """Invalidate every issued token, as WeChat does when the secret is reset."""
+        with self.lock:
+            self.tokens.clear()
+
+    def calls(self, endpoint=None):
+        """Recorded requests (dicts: endpoint, query, body, json, answer), optionally of one
+        endpoint."""
+        with self.lock:
+            return [r for r in self.requests if endpoint is None or r["endpoint"] == endpoint]
+
+    def successful(self, endpoint):
+        return [r for r in self.calls(endpoint) if r["answer"].get("errcode", 0) == 0 and r["status"] == 200]
+
+    def reset_log(self):
+        with self.lock:
+            self.requests.clear()
+
+    # --- HTTP --------------------------------------------------------------------------
+
+    def _handler_class(self):
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet in tests
+                pass
+
+            def do_GET(self):
+                self._serve(b"")
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                self._serve(self.rfile.read(length))
+
+            def _serve(self, body):
+                parts = urlsplit(self.path)
+                endpoint = parts.path.removeprefix("/cgi-bin/")
+                query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+                status, answer = standin._dispatch(endpoint, query, body, self.headers)
+                if isinstance(answer, bytes):
+                    payload, ctype = answer, "text/html"
+                else:
+                    payload, ctype = json.dumps(answer, ensure_ascii=False).encode(), "application/json"
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        return Handler
+
+    def _dispatch(self, endpoint, query, body, headers):
+        record = {
+            "endpoint": endpoint,
+            "query": query,
+            "body": body,
+            "json": None,
+            "status": 200,
+            "answer": {},
+        }
+        with self.lock:
+            self.requests.append(record)
+            queue = self.faults.get(endpoint)
+            fault = queue.pop(0) if queue else None
+        if fault and fault["delay"]:
+            time.sleep(fault["delay"])
+        if fault and fault["status"]:
+            record["status"] = fault["status"]
+            record["answer"] = {"errcode": "http"}
+            return fault["status"], b"<html>502 Bad Gateway</html>"
+        if fault and fault["non_json"]:
+            record["answer"] = {"errcode": "non-json"}
+            return 200, b"<html>system error</html>"
+        if fault and fault["errcode"] is not None:
+            record["answer"] = {"errcode": fault["errcode"], "errmsg": "injected"}
+            return 200, record["answer"]
+        with self.lock:
+            answer = self._answer(endpoint, query, body, headers, record)
+        record["answer"] = answer
+        return 200, answer
+
+    # --- endpoints (called with the lock held) -----------------------------------------
+
+    def _answer(self, endpoint, query, body, headers, record):
+        if endpoint == "token":
+            if not query.get("appid") or not query.get("secret"):
+                return {"errcode": 40125, "errmsg": "invalid appsecret"}
+            token = f"TOKEN-{uuid.uuid4().hex}"
+            self.tokens.add(token)
+            return {"access_token": token, "expires_in": self.token_ttl}
+        if query.get("access_token") not in self.tokens:
+            return {"errcode": 40001, "errmsg": "invalid credential, access_token is invalid or not latest"}
+        handler = getattr(self, "_ep_" + endpoint.replace("/", "_"), None)
+        if handler is None:
+            return {"errcode": 48001, "errmsg": "api unauthorized"}
+        if endpoint in ("material/add_material", "media/uploadimg"):
+            upload = _multipart_file(headers, body)
+            if upload is None or not upload:
+                return {"errcode": 41005, "errmsg": "media data missing"}
+            return handler(query, upload)
+        try:
+            data = json.loads(body.decode("utf-8"))
+        except ValueError:
+            return {"errcode": 40033, "errmsg": "invalid charset"}
+        if b"\\u" in body:
+            return {"errcode": 40033, "errmsg": "invalid charset. please check your request"}
+        record["json"] = data
+        return handler(data)
+
+    def _ep_material_add_material(self, query, content):
+        kind = query.get("type")
+        if kind == "thumb" and len(content) > 64 * 1024:
+            return {"errcode": 40009, "errmsg": "invalid image size"}
+        media_id = f"MEDIA-{next(self._ids)}"
+        self.materials[media_id] = {"type": kind, "size": len(content)}
+        return {"media_id": media_id, "url": f"http://mmbiz.qpic.cn/mmbiz_jpg/{media_id}/0"}
+
+    def _ep_media_uploadimg(self, query, content):
+        if len(content) >= 1024 * 1024:
+            return {"errcode": 40009, "errmsg": "invalid image size"}
+        n = next(self._ids)
+        self.images[n] = len(content)
+        return {"url": f"http://mmbiz.qpic.cn/mmbiz_jpg/IMG{n}/0?wx_fmt=jpeg"}
+
+    def _check_article(self, article):
+        if not article.get("thumb_media_id") or article["thumb_media_id"] not in self.materials:
+            return {"errcode": 40007, "errmsg": "invalid media_id"}
+        if len(article.get("title", "")) > 32 or len(article.get("content", "")) >= 20000:
+            return {"errcode": 45002, "errmsg": "content size out of limit"}
+        return None
+
+    def _ep_draft_add(self, data):
+        articles = data.get("articles") or []
+        if not 1 <= len(articles) <= 8:
+            return {"errcode": 40114, "errmsg": "invalid index"}
+        for article in articles:
+            if error := self._check_article(article):
+                return error
+        media_id = f"DRAFT-{next(self._ids)}"
+        self.drafts[media_id] = list(articles)
+        return {"media_id": media_id}
+
+    def _ep_draft_update(self, data):
+        media_id, index = data.get("media_id"), data.get("index", 0)
+        if media_id not in self.drafts or not 0 <= index < len(self.drafts[media_id]):
+            return {"errcode": 40114, "errmsg": "invalid index"}
+        article = data.get("articles") or {}
+        if error := self._check_article(article):
+            return error
+        self.drafts[media_id][index] = article
+        return {"errcode": 0, "errmsg": "ok"}
+
+    def _ep_freepublish_submit(self, data):
+        media_id = data.get("media_id")
+        if media_id not in self.drafts:
+            return {"errcode": 40007, "errmsg": "invalid media_id"}
+        publish_id = str(next(self._ids))
+        self.publishes[publish_id] = {
+            "media_id": media_id,
+            "polls": 0,
+            "status": self.next_publish_status,
+            "article_id": f"ART-{publish_id}",
+        }
+        return {"errcode": 0, "errmsg": "ok", "publish_id": publish_id, "msg_data_id": int(publish_id)}
+
+    def _ep_freepublish_get(self, data):
+        job = self.publishes.get(str(data.get("publish_id")))
+        if job is None:
+            return {"errcode": 40007, "errmsg": "invalid publish_id"}
+        job["polls"] += 1
+        # WeChat sends publish_id back as a number even when submit gave a string.
+        answer = {"publish_id": int(data["publish_id"])}
+        if job["polls"] <= self.polls_before_done:
+            return answer | {"publish_status": 1}
+        answer["publish_status"] = job["status"]
+        if job["status"] == 0:
+            count = len(self.drafts[job["media_id"]])
+            answer["article_id"] = job["article_id"]
+            answer["article_detail"] = {
+                "count": count,
+                "item": [
+                    {"idx": i + 1, "article_url": f"https://mp.weixin.qq.com/s/{job['article_id']}-{i + 1}"}
+                    for i in range(count)
+                ],
+            }
+        else:
+            answer["fail_idx"] = [1]
+        return answer
+
+    def _ep_message_mass_sendall(self, data):
+        clientmsgid = data.get("clientmsgid")
+        if clientmsgid and clientmsgid in self.mass_sends:
+            return {"errcode": 45065, "errmsg": "clientmsgid exist"}
+        if data.get("msgtype") != "mpnews" or data.get("mpnews", {}).get("media_id") not in self.drafts:
+            return {"errcode": 40007, "errmsg": "invalid media_id"}
+        msg_id = next(self._ids)
+        self.mass_sends[clientmsgid or f"anon-{msg_id}"] = {
+            "msg_id": msg_id,
+            "media_id": data["mpnews"]["media_id"],
+        }
+        return {
+            "errcode": 0,
+            "errmsg": "send job submission success",
+            "msg_id": msg_id,
+            "msg_data_id": msg_id,
+        }
+
+    def _ep_menu_create(self, data):
+        buttons = data.get("button") or []
+        if not 1 <= len(buttons) <= 3 or any(len(b.get("sub_button", [])) > 5 for b in buttons):
+            return {"errcode": 40016, "errmsg": "invalid button size"}
+        names = [b.get("name", "") for b in buttons] + [
+            s.get("name", "") for b in buttons for s in b.get("sub_button", [])
+        ]
+        if any(len(name.encode()) > 16 for name in names):
+            return {"errcode": 40018, "errmsg": "invalid button name size"}
+        self.menu = data
+        return {"errcode": 0, "errmsg": "ok"}
+
+
+def _multipart_file(headers, body):
+    """The bytes of the `media` field of a multipart/form-data body, or None."""
+    ctype = headers.get("Content-Type", "")
+    if not ctype.startswith("multipart/form-data"):
+        return None
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {ctype}\r\n\r\n".encode() + body)
+    for part in message.iter_parts():
+        if part.get_param("name", header="content-disposition") == "media":
+            return part.get_payload(decode=True)
+    return None
