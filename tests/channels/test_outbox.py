@@ -267,3 +267,25 @@ def test_sweep_picks_up_due_retries_and_lost_enqueues(scripted, settings, column
         clock.shift(30)
         assert outbox.sweep() == [wechat.pk]
     assert [r.status for r in rows(article)] == ["delivered", "delivered"]
+
+
+class OneTick(threading.Event):
+    """A stop event that lets the worker's clock loop run exactly once."""
+
+    def __init__(self):
+        super().__init__()
+        self.set()  # so the clock's wait() returns at once
+        self.checks = 0
+
+    def is_set(self):
+        self.checks += 1
+        return self.checks > 1
+
+
+def test_the_workers_clock_runs_the_sweep(scripted, column):
+    from cms.management.commands.run_worker import tick
+
+    article = make_article(column)  # its on-commit enqueue never happens in this test
+    Delivery.objects.filter(page=article).update(created_at=timezone.now() - dt.timedelta(minutes=5))
+    tick(OneTick(), 3600)
+    assert [r.status for r in rows(article)] == ["delivered", "delivered"]

@@ -6,13 +6,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from channels.tasks import sweep_deliveries
 from cms.tasks import publish_scheduled
 
 
 def tick(stop: threading.Event, interval: float):
-    """Enqueue scheduled publishing every `interval` seconds until `stop` is set."""
+    """Enqueue scheduled publishing, and the outbox's sweep of due retries and abandoned
+    deliveries, every `interval` seconds until `stop` is set."""
     while not stop.is_set():
         publish_scheduled.enqueue()
+        sweep_deliveries.enqueue()
         stop.wait(interval)
 
 
