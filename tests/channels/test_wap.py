@@ -13,7 +13,9 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
@@ -402,3 +404,27 @@ class WapDemoBudgetTests(WapClientMixin, TestCase):
         self.assertGreaterEqual(checked["article"], 200)
         self.assertGreater(checked["column"], 10)
         self.assertGreater(checked["topic"], 0)
+
+
+class WapQueryCountTests(WapClientMixin, TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.site = make_site(WWW, "郴州市人民政府", code="4310000001")
+        cls.short = make_column(cls.site.home, "通知公告", slug="short", show_in_menus=True)
+        cls.long = make_column(cls.site.home, "工作动态", slug="long", show_in_menus=True)
+        for i in range(2):
+            make_article(cls.short, f"通知{i}")
+        for i in range(PAGE_SIZE + 3):
+            make_article(cls.long, f"动态{i}")
+
+    def queries(self, url):
+        cache.clear()
+        self.get(WWW, url)  # warm Wagtail's site caches
+        with CaptureQueriesContext(connection) as captured:
+            self.assert_wap_page(WWW, url)
+        return len(captured)
+
+    def test_a_column_page_costs_the_same_queries_whatever_its_length(self):
+        long_column = self.queries("/wap/long/")
+        self.assertEqual(long_column, self.queries("/wap/short/"))
+        self.assertLessEqual(long_column, 12)
