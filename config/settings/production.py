@@ -58,3 +58,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
 }
+
+if os.environ.get("REDIS_URL"):
+    # Background tasks on RQ (django-tasks-rq) instead of the database queue. Workers:
+    # `manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler default`
+    # (the scheduler runs deferred tasks: the outbox's retries with run_after).
+    from .base import INSTALLED_APPS
+
+    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
