@@ -19,4 +19,5 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include("search.urls"))]
 urlpatterns += [path("wap/", include("channels.wap.urls"))]
+urlpatterns += [path("wechat/", include("channels.wechat.urls"))]
 urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,144 @@
+"""The Official Account's callback (`/wechat/<appid>/`) and the admin page that pushes each
+site's menu.
+
+The callback checks WeChat's signature before anything else (403, nothing processed),
+bounds the body (413), decrypts safe-mode (AES) messages with wechatpy's WeChatCrypto,
+rejects malformed XML (400), answers a repeated message "success" without processing it
+again, and hands the rest to channels/wechat/inbound.py. Replies to safe-mode messages are
+encrypted the same way.
+"""
+
+import hashlib
+import hmac
+import logging
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.menu import MenuItem
+from wagtail.models import Site
+from wechatpy.crypto import WeChatCrypto
+from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.parser import parse_message
+
+from . import inbound
+from .menu import MenuError, build_menu, push_menu
+from .models import WeChatAccount
+
+logger = logging.getLogger(__name__)
+
+#: WeChat's messages are a few KB; anything much larger is not from WeChat.
+MAX_BODY = 64 * 1024
+SUCCESS = "success"
+MENU_PERMISSION = "portal_channels.change_wechataccount"
+
+
+def _plain(text, status=200):
+    return HttpResponse(text, status=status, content_type="text/plain; charset=utf-8")
+
+
+def signature_ok(token, signature, timestamp, nonce):
+    if not (token and signature and timestamp and nonce):
+        return False
+    # SHA-1 is what WeChat signs with; not our choice.
+    expected = hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()  # noqa: S324
+    return hmac.compare_digest(expected, signature)
+
+
+@csrf_exempt
+def callback(request, appid):
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    account = WeChatAccount.objects.filter(appid=appid).exclude(appid="").select_related("site").first()
+    token = account.token if account else ""
+    if not token:
+        return _plain("未配置的公众号", 404)
+    query = request.GET
+    timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
+    if not signature_ok(token, query.get("signature", ""), timestamp, nonce):
+        return _plain("签名错误", 403)
+    if request.method == "GET":
+        return _plain(query.get("echostr", ""))
+
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return _plain("请求格式错误", 400)
+    if length > MAX_BODY:
+        return _plain("消息过大", 413)
+    body = request.read(MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        return _plain("消息过大", 413)
+
+    crypto = None
+    if query.get("encrypt_type") == "aes":
+        try:
+            crypto = WeChatCrypto(token, account.aes_key, account.appid)
+        except Exception:  # a missing or malformed EncodingAESKey
+            logger.error("WeChat account %s: EncodingAESKey missing or invalid", appid)
+            return _plain("公众号未配置消息加解密密钥", 500)
+        try:
+            body = crypto.decrypt_message(body, query.get("msg_signature", ""), timestamp, nonce)
+        except (InvalidSignatureException, InvalidAppIdException):
+            return _plain("签名错误", 403)
+        except Exception:  # broken XML, no <Encrypt>, bad base64 or padding
+            return _plain("消息格式错误", 400)
+    try:
+        message = parse_message(body)
+    except Exception:  # xmltodict/expat errors, entities, missing MsgType
+        message = None
+    if message is None:
+        return _plain("消息格式错误", 400)
+
+    if inbound.seen_before(account.appid, message):
+        return _plain(SUCCESS)
+    try:
+        reply = inbound.handle(account.site, account, message)
+    except Exception:
+        # WeChat shows followers an error when we fail; "success" just says nothing.
+        logger.exception("WeChat inbound message failed (%s)", appid)
+        reply = None
+    if reply is None:
+        return _plain(SUCCESS)
+    xml = reply.render()
+    if crypto is not None:
+        xml = crypto.encrypt_message(xml, nonce, timestamp)
+    return HttpResponse(xml, content_type="application/xml; charset=utf-8")
+
+
+# --- admin ------------------------------------------------------------------------------
+
+
+@require_admin_access
+def menu_admin(request):
+    """Each site with an account: the menu its columns give, and a button to push it."""
+    if not request.user.has_perm(MENU_PERMISSION):
+        raise PermissionDenied
+    if request.method == "POST":
+        site = get_object_or_404(Site, pk=request.POST.get("site"))
+        try:
+            push_menu(site)
+        except MenuError as exc:
+            messages.error(request, exc.reason)
+        else:
+            messages.success(request, f"已将菜单推送到“{site.site_name or site.hostname}”的公众号。")
+        return redirect("wechat:menu_admin")
+    rows = []
+    for account in WeChatAccount.objects.exclude(appid="").select_related("site").order_by("site__hostname"):
+        rows.append({"account": account, "site": account.site, "menu": build_menu(account.site)})
+    return TemplateResponse(request, "channels/wechat/menu_admin.html", {"rows": rows})
+
+
+class MenuAdminItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(MENU_PERMISSION)
+
+
+def admin_menu_item():
+    """For `register_settings_menu_item`: Settings → 公众号菜单."""
+    return MenuAdminItem("公众号菜单", reverse("wechat:menu_admin"), name="wechat-menu", icon_name="list-ul")
