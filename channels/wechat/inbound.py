@@ -111,7 +111,8 @@ def time_box(seconds, *, clock=time.monotonic):
         if left <= 0:
             raise SearchTimeout()
         if vendor == "postgresql":
-            context["cursor"].execute(f"SET LOCAL statement_timeout = {max(1, int(left * 1000))}")
+            # On the driver's cursor: Django's would run this wrapper again.
+            context["cursor"].cursor.execute(f"SET LOCAL statement_timeout = {max(1, int(left * 1000))}")
         return execute(sql, params, many, context)
 
     try:
@@ -123,6 +124,11 @@ def time_box(seconds, *, clock=time.monotonic):
             try:
                 with connection.execute_wrapper(wrapper):
                     yield remaining
+                if vendor == "postgresql":
+                    # SET LOCAL lasts to the end of the outer transaction (a request may
+                    # be atomic): put the server's default back for what follows.
+                    with raw.cursor() as cursor:
+                        cursor.execute("SET LOCAL statement_timeout = DEFAULT")
             finally:
                 if vendor == "sqlite":
                     raw.set_progress_handler(None, 0)
