@@ -7,7 +7,7 @@ starts ONE django-tasks-db worker in a thread (the worker `make serve` runs, pol
 (--gap seconds apart) and prints p50/p95/max of publish → delivered, and checks that every
 article's URL was purged exactly once.
 
-    .venv/bin/python bench/publish.py                 # 100 items, 1 s polling
+    .venv/bin/python bench/publish.py                 # 100 items at once, 1 s polling
     .venv/bin/python bench/publish.py --items 300 --interval 0.2
 """
 
@@ -51,7 +51,7 @@ def pct(values, q):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100)
-    parser.add_argument("--gap", type=float, default=0.25, help="seconds between publishes")
+    parser.add_argument("--gap", type=float, default=0.0, help="seconds between publishes (0: all at once)")
     parser.add_argument("--interval", type=float, default=1.0, help="worker polling interval")
     parser.add_argument("--pg-url", help="a PostgreSQL database to drop and use instead of SQLite")
     args = parser.parse_args()

@@ -46,6 +46,8 @@ def conf(name):
     return getattr(settings, f"CHANNEL_{name}", DEFAULTS[name])
 
 
+DELIVERY_PRIORITY = 10
+
 # Channels a page that is not an article can go to: lists and home pages have no
 # WeChat or app counterpart, only cached renderings.
 RENDERED_CHANNELS = ("web", "wap")
@@ -137,8 +139,14 @@ def enqueue(ids, run_after=None):
     from .tasks import deliver
 
     task = deliver
+    backend = task.get_backend()
+    if backend.supports_priority:
+        # Ahead of bulk work (search indexing) in the queue: an editor on a deadline is
+        # waiting for the delivery, and one delivery is a few requests. (RQ has no
+        # priorities; its backend refuses the setting.)
+        task = task.using(priority=DELIVERY_PRIORITY)
     if run_after is not None:
-        if not task.get_backend().supports_defer:
+        if not backend.supports_defer:
             return  # the sweep enqueues the row when it is due
         task = task.using(run_after=run_after)
     for pk in ids:

@@ -3,11 +3,9 @@ exponential backoff, leases and the sweep."""
 
 import datetime as dt
 import threading
-from collections import Counter
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 from wagtail.signals import page_published
 
@@ -116,39 +114,6 @@ def test_a_second_run_of_a_row_does_not_deliver_again(scripted, column):
     assert outbox.run(row.pk) == "delivered"
     assert outbox.run(row.pk) is None
     assert len(scripted.calls) == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_row_in_flight_is_not_taken_by_a_second_worker(scripted):
-    """Worker A holds the row inside the adapter; worker B, on its own connection, is
-    handed the same row and must leave it alone."""
-    column = make_column(make_site().home, channels=["wechat"])
-    article = make_article(column)
-    (row,) = rows(article)  # with autocommit, on_commit ran the task already
-    assert row.status == "delivered"
-    row_pk = row.pk
-    Delivery.objects.filter(pk=row_pk).update(status="pending", attempts=0)
-    scripted.calls.clear()
-    entered, release = scripted.gate("wechat")
-    results = []
-
-    def worker():
-        try:
-            results.append(outbox.run(row_pk))
-        finally:
-            connection.close()
-
-    a = threading.Thread(target=worker)
-    a.start()
-    assert entered.wait(10)
-    try:
-        assert outbox.run(row_pk) is None  # worker B
-    finally:
-        release.set()
-        a.join(10)
-    assert results == ["delivered"]
-    assert len(scripted.calls) == 1
-    assert Delivery.objects.get(pk=row_pk).attempts == 1
 
 
 def test_retryable_errors_back_off_exponentially_then_fail(scripted, settings, column):
@@ -290,39 +255,3 @@ def test_the_workers_clock_runs_the_sweep(scripted, column):
     Delivery.objects.filter(page=article).update(created_at=timezone.now() - dt.timedelta(minutes=5))
     tick(OneTick(), 3600)
     assert [r.status for r in rows(article)] == ["delivered", "delivered"]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_four_workers_racing_over_a_hundred_rows_deliver_each_once(scripted):
-    """Every worker is handed every row (as duplicate enqueues and the sweep can do);
-    each row still reaches its adapter exactly once."""
-    column = make_column(make_site().home, channels=["web", "wechat"])
-    articles = [make_article(column) for _ in range(50)]
-    ids = list(Delivery.objects.filter(page__in=articles).values_list("pk", flat=True))
-    assert len(ids) == 100
-    Delivery.objects.filter(pk__in=ids).update(status="pending", attempts=0, state={})
-    scripted.calls.clear()
-    barrier = threading.Barrier(4)
-    errors = []
-
-    def worker(order):
-        try:
-            barrier.wait(10)
-            for pk in order:
-                outbox.run(pk)
-        except Exception as exc:  # reported in the main thread
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    orders = [ids, ids[::-1], ids[::2] + ids[1::2], ids[50:] + ids[:50]]
-    threads = [threading.Thread(target=worker, args=(order,)) for order in orders]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    assert errors == []
-    delivered = Counter(c[3] for c in scripted.calls)
-    assert sorted(delivered) == sorted(ids)
-    assert set(delivered.values()) == {1}
-    assert set(Delivery.objects.filter(pk__in=ids).values_list("status", "attempts")) == {("delivered", 1)}

@@ -59,8 +59,8 @@ def test_production_settings_enqueue_deliveries_and_deferred_retries_on_redis(re
         capture_output=True,
         text=True,
         timeout=60,
-        check=True,
     )
+    assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout.strip().splitlines()[-1])
     assert report == {"backend": "RQBackend", "queued": [[101]], "scheduled": 1, "status": "READY"}
     assert redis_db.dbsize() > 0
