@@ -5,7 +5,9 @@ import threading
 from collections import Counter
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 from wagtail.models import Page
 
@@ -20,6 +22,11 @@ def _restore(snapshot):
     # Without post_migrate (content types, permissions): the snapshot has those rows.
     call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
     connection.creation.deserialize_db_from_string(snapshot)
+    # The rows came back with their ids; PostgreSQL's sequences must follow them.
+    models = apps.get_models(include_auto_created=True)
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
 
 
 @pytest.fixture(scope="module")
