@@ -235,6 +235,10 @@ def run(delivery_id):
         _finish(delivery, locked_at, status=Delivery.Status.SUPERSEDED, next_attempt_at=None)
         return Delivery.Status.SUPERSEDED
 
+    if delivery.channel not in settings.CHANNEL_ADAPTERS:
+        # The channel was switched off in the settings after the row was written.
+        reason = f"未配置“{delivery.channel_label}”渠道的发送程序，请联系平台管理员。"
+        return _failed(delivery, locked_at, reason, "unconfigured", False)
     try:
         adapter = get_adapter(delivery.channel)
         page = delivery.page.specific

@@ -67,6 +67,16 @@ def test_unconfigured_channels_are_skipped(scripted, settings, column):
     assert [r.channel for r in rows(article)] == ["web"]
 
 
+def test_a_row_of_a_channel_switched_off_since_fails_with_a_reason(scripted, settings, column):
+    article = make_article(column)
+    settings.CHANNEL_ADAPTERS = {"web": "tests.channels.adapters.ScriptedAdapter"}
+    row = rows(article, channel="wechat")[0]
+    assert outbox.run(row.pk) == "failed"
+    row.refresh_from_db()
+    assert row.last_error == "未配置“微信公众号”渠道的发送程序，请联系平台管理员。"
+    assert scripted.calls == []
+
+
 def test_duplicate_signal_keeps_one_row_and_delivers_once(
     scripted, column, django_capture_on_commit_callbacks
 ):
