@@ -9,6 +9,19 @@ from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import urls
+from .models import CHANNEL_LABELS, Delivery
+
+
+def failing_channels(page):
+    """Labels of the channels whose latest delivery of the page failed."""
+    latest = {}
+    for channel, status in (
+        Delivery.objects.filter(page_id=page.pk).order_by("-pk").values_list("channel", "status")[:50]
+    ):
+        latest.setdefault(channel, status)
+    return [
+        CHANNEL_LABELS.get(c, c) for c, status in sorted(latest.items()) if status == Delivery.Status.FAILED
+    ]
 
 
 @hooks.register("register_admin_urls")
@@ -16,12 +29,12 @@ def register_urls():
     return [path("channels/", include(urls, namespace="portal_channels"))]
 
 
-def _button(page, user, priority):
+def _button(page, user, priority, label="发布渠道"):
     if page.is_root() or not page.permissions_for_user(user).can_edit():
         return []
     return [
         Button(
-            "发布渠道",
+            label,
             reverse("portal_channels:page", args=[page.pk]),
             icon_name="globe",
             priority=priority,
@@ -31,7 +44,11 @@ def _button(page, user, priority):
 
 @hooks.register("register_page_header_buttons")
 def page_header_button(page, user, view_name=None, next_url=None):
-    return _button(page, user, 66)
+    # On the page's own header the editor also sees, without a click, that a channel
+    # failed (the listing's menu skips this: it would cost a query per row).
+    failing = failing_channels(page)
+    label = f"发布渠道（{'、'.join(failing)}失败）" if failing else "发布渠道"
+    return _button(page, user, 66, label)
 
 
 @hooks.register("register_page_listing_more_buttons")

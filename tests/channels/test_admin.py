@@ -47,7 +47,9 @@ def test_the_edit_view_links_to_the_channels_page(client, failed):
     client.force_login(make_user("editor", failed["www"].groups["editor"]))
     response = client.get(reverse("wagtailadmin_pages:edit", args=[failed["article"].pk]))
     assert response.status_code == 200
-    assert page_url(failed["article"]) in response.content.decode()
+    html = response.content.decode()
+    assert page_url(failed["article"]) in html
+    assert "发布渠道（微信公众号失败）" in html
 
 
 def test_retry_button_delivers_again(client, scripted, failed, django_capture_on_commit_callbacks):
