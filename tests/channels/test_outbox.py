@@ -97,6 +97,15 @@ def test_scheduled_publish_writes_nothing_until_it_goes_live(scripted, column):
     assert Delivery.objects.filter(page=article).count() == 0
 
 
+def test_a_scheduled_revision_of_a_live_page_is_not_delivered_early(scripted, column):
+    article = make_article(column)
+    before = Delivery.objects.filter(page=article).count()
+    article.title = "尚未到发布时间的修改"
+    article.go_live_at = timezone.now() + dt.timedelta(days=1)
+    article.save_revision().publish()
+    assert Delivery.objects.filter(page=article).count() == before
+
+
 def test_rows_roll_back_with_the_publish(scripted, column):
     from django.db import transaction
 
