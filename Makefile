@@ -27,11 +27,17 @@ demo: install
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) wechat_demo_account
+
+# The demo publishes to a WeChat API stand-in on this port (no real account needed).
+WECHAT_STANDIN_PORT ?= 8765
+serve demo worker: export WECHAT_API_BASE_URL ?= http://127.0.0.1:$(WECHAT_STANDIN_PORT)/
 
 # Migrates, loads the demo cluster (once: load_demo skips what exists) and serves it on
-# $(HOST):$(PORT) with the background worker beside the web process.
+# $(HOST):$(PORT) with the background worker and the WeChat stand-in beside the web process.
 serve: demo
 	@trap 'kill 0' INT TERM EXIT; \
+	$(MANAGE) wechat_standin --port $(WECHAT_STANDIN_PORT) & \
 	$(MANAGE) run_worker & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 

@@ -1,0 +1,36 @@
+"""manage.py wechat_demo_account: connect the demo portal to the WeChat stand-in.
+
+Dev only (refuses unless settings.DEMO_ACCOUNTS_ENABLED): gives the www site a WeChat
+account whose secrets the stand-in accepts, so `make serve` publishes news end to end to
+"WeChat" (the stand-in started beside it) without any real credentials.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from wagtail.models import Site
+
+from channels.wechat.models import WeChatAccount
+
+DEMO_APPID = "wxczsdemo0000001"
+
+
+class Command(BaseCommand):
+    help = "为演示网站配置微信公众号（仅开发环境，连接本机的微信接口模拟服务）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--site", default="www.czs.localhost", help="网站域名")
+
+    def handle(self, *args, **options):
+        if not getattr(settings, "DEMO_ACCOUNTS_ENABLED", False):
+            raise CommandError("仅开发环境可用：DEMO_ACCOUNTS_ENABLED 未开启。")
+        site = Site.objects.filter(hostname=options["site"]).first()
+        if site is None:
+            raise CommandError(f"未知网站：{options['site']}（请先运行 load_demo）")
+        account = WeChatAccount.for_site(site)
+        if account.is_configured:
+            self.stdout.write(f"微信公众号已配置：{account.appid}")
+            return
+        account.appid, account.name, account.enabled = DEMO_APPID, f"{site.site_name}（演示）", True
+        account.set_secrets(secret="demo-secret", token="demo-token", aes_key="a" * 43)  # noqa: S106
+        account.save()
+        self.stdout.write(f"微信公众号已配置：{account.appid}（{settings.WECHAT_API_BASE_URL}）")
