@@ -10,6 +10,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import urls
 from .models import CHANNEL_LABELS, Delivery
+from .wechat.views import admin_menu_item as wechat_menu_item
 
 
 def failing_channels(page):
@@ -70,3 +71,7 @@ def failures_menu_item():
         icon_name="warning",
         order=900,
     )
+
+
+# Settings → 公众号菜单: build and push each site's WeChat account menu.
+hooks.register("register_settings_menu_item", wechat_menu_item)
