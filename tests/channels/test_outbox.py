@@ -274,3 +274,18 @@ def test_the_workers_clock_runs_the_sweep(scripted, column):
     Delivery.objects.filter(page=article).update(created_at=timezone.now() - dt.timedelta(minutes=5))
     tick(OneTick(), 3600)
     assert [r.status for r in rows(article)] == ["delivered", "delivered"]
+
+
+def test_deliveries_are_queued_ahead_of_bulk_work_and_web_ahead_of_slow_channels(settings, column):
+    from django_tasks import task_backends
+
+    settings.CHANNEL_ADAPTERS = {
+        "web": "channels.adapters.web.WebAdapter",
+        "wechat": "tests.channels.adapters.ScriptedAdapter",
+    }
+    article = make_article(column)
+    web, wechat = rows(article)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    outbox.enqueue([wechat.pk, web.pk])
+    queued = {r.args[0]: r.task.priority for r in task_backends["default"].results}
+    assert queued == {web.pk: 20, wechat.pk: 10}
