@@ -46,13 +46,17 @@ class WebAdapter(ChannelAdapter):
     # A few cache requests: never queue behind a slow channel's delivery.
     queue_priority = 10
 
-    def purge(self, page):
-        if not get_backends():
-            return {"purged": []}
+    def urls(self, page):
+        """Every cached address that shows `page`: its own and its lists'."""
         batch = PurgeBatch()
         batch.add_page(page)
         batch.add_pages(list_pages(page))
-        urls = sorted(batch.urls)
+        return batch.urls
+
+    def purge(self, page):
+        if not get_backends():
+            return {"purged": []}
+        urls = sorted(self.urls(page))
         collector = _Collect()
         frontend_logger = logging.getLogger("wagtail.frontendcache")
         frontend_logger.addHandler(collector)

@@ -206,6 +206,7 @@ SEARCH_MAX_PAGE_SIZE = 50
 # search backends. Columns choose which of web/wap/wechat/app their items go to.
 CHANNEL_ADAPTERS = {
     "web": "channels.adapters.web.WebAdapter",
+    "wap": "channels.adapters.wap.WapAdapter",
 }
 # The outbox (channels/outbox.py): bounded retries with exponential backoff, and a lease
 # after which a running delivery of a dead worker is resumed.

@@ -121,3 +121,21 @@ def test_without_a_frontend_cache_delivery_is_a_no_op(tree, settings):
     assert outbox.run(row.pk) == "delivered"
     row.refresh_from_db()
     assert row.state == {"purged": []}
+
+
+def test_wap_channel_purges_the_wap_addresses_of_the_page_and_its_lists(settings, frontend_cache):
+    settings.CHANNEL_ADAPTERS = {"wap": "channels.adapters.wap.WapAdapter"}
+    get_adapter.cache_clear()
+    try:
+        site = make_site("www.test.localhost")
+        news = make_column(site.home, title="工作动态", slug="gzdt", channels=["wap"])
+        article = make_article(news)
+        row = Delivery.objects.get(page=article, channel="wap", action="deliver")
+        assert outbox.run(row.pk) == "delivered"
+        assert sorted(frontend_cache.requests) == [
+            ("www.test.localhost", "/wap/"),
+            ("www.test.localhost", "/wap/gzdt/"),
+            ("www.test.localhost", f"/wap/gzdt/{article.slug}/"),
+        ]
+    finally:
+        get_adapter.cache_clear()
