@@ -58,3 +58,55 @@ def make_article(column, title=None, publish=True, user=None, **fields):
         revision.publish(user=user)
         article.refresh_from_db()
     return article
+
+
+TOPIC_VIDEO_URL = "https://video.czs.gov.cn/lianghui.mp4"
+
+
+def make_topic(parent, *, column, policy, images, slug="lianghui", feed_count=5):
+    """A published 专题 using every section type: banner (first image, alt 两会会场), a feed
+    of `column`, rich text, a gallery of `images` (alt texts 图集0, 图集1, …), a video link
+    (TOPIC_VIDEO_URL) and related links (to `policy` and an outside site)."""
+    from cms.models import TopicPage
+
+    topic = TopicPage(
+        title="2014郴州两会",
+        slug=slug,
+        summary="聚焦2014年郴州市人大、政协会议。",
+        sections=[
+            {
+                "type": "banner",
+                "value": {
+                    "image": {"image": images[0].pk, "alt_text": "两会会场", "decorative": False},
+                    "title": "聚焦2014郴州两会",
+                    "subtitle": "凝心聚力 共谋发展",
+                },
+            },
+            {"type": "column_feed", "value": {"column": column.pk, "title": "两会动态", "count": feed_count}},
+            {"type": "rich_text", "value": "<p>市十五届人大四次会议胜利闭幕。</p>"},
+            {
+                "type": "gallery",
+                "value": {
+                    "title": "会议图集",
+                    "images": [
+                        {"image": image.pk, "alt_text": f"图集{i}", "decorative": False}
+                        for i, image in enumerate(images)
+                    ],
+                },
+            },
+            {"type": "video_link", "value": {"title": "开幕式视频", "url": TOPIC_VIDEO_URL, "poster": None}},
+            {
+                "type": "related_links",
+                "value": {
+                    "title": "相关链接",
+                    "links": [
+                        {"title": "政策文件", "page": policy.pk, "url": ""},
+                        {"title": "湖南省人民政府", "page": None, "url": "https://www.hunan.gov.cn/"},
+                    ],
+                },
+            },
+        ],
+    )
+    parent.add_child(instance=topic)
+    topic.save_revision().publish()
+    return topic

@@ -24,7 +24,14 @@ from wagtail.models import PageViewRestriction, Site
 from channels.wap.views import PAGE_SIZE
 from cms.models import ArticleAttachment, TopicPage
 from cms.pages import ArticlePage, ColumnPage, HomePage
-from tests.factories import make_article, make_column, make_organisation, make_site
+from tests.factories import (
+    TOPIC_VIDEO_URL,
+    make_article,
+    make_column,
+    make_organisation,
+    make_site,
+    make_topic,
+)
 
 WWW = "www.wap.localhost"
 BHQ = "bhq.wap.localhost"
@@ -162,49 +169,13 @@ class WapSiteTests(WapClientMixin, TestCase):
             page=cls.long, title="附件2：旧系统文件", url="https://old.czs.gov.cn/a.doc"
         )
 
-        cls.topic = TopicPage(
-            title="2014郴州两会",
-            slug="lianghui",
-            summary="聚焦两会。",
-            sections=[
-                {
-                    "type": "banner",
-                    "value": {
-                        "image": {"image": cls.photos[2].pk, "alt_text": "两会会场", "decorative": False},
-                        "title": "聚焦2014郴州两会",
-                        "subtitle": "凝心聚力",
-                    },
-                },
-                {"type": "column_feed", "value": {"column": cls.news.pk, "title": "两会动态", "count": 30}},
-                {"type": "rich_text", "value": "<p>市十五届人大四次会议胜利闭幕。</p>"},
-                {
-                    "type": "gallery",
-                    "value": {
-                        "title": "会议图集",
-                        "images": [
-                            {"image": p.pk, "alt_text": f"图集{i}", "decorative": False}
-                            for i, p in enumerate(cls.photos)
-                        ],
-                    },
-                },
-                {
-                    "type": "video_link",
-                    "value": {"title": "开幕式视频", "url": "https://video.czs.gov.cn/a.mp4"},
-                },
-                {
-                    "type": "related_links",
-                    "value": {
-                        "title": "相关链接",
-                        "links": [
-                            {"title": "政策文件", "page": cls.policy.pk, "url": ""},
-                            {"title": "湖南省人民政府", "page": None, "url": "https://www.hunan.gov.cn/"},
-                        ],
-                    },
-                },
-            ],
+        cls.topic = make_topic(
+            cls.www.home,
+            column=cls.news,
+            policy=cls.policy,
+            images=cls.photos[2:] + cls.photos[:2],
+            feed_count=30,
         )
-        cls.www.home.add_child(instance=cls.topic)
-        cls.topic.save_revision().publish()
 
         # P07: a www item shown in a county column links to its WAP page on www.
         cls.county = make_column(cls.bhq.home, "县区动态", slug="county", show_in_menus=True)
@@ -312,7 +283,7 @@ class WapSiteTests(WapClientMixin, TestCase):
         self.assertIn("/wap/news/", links)
         self.assertIn("/wap/policy/", links)
         self.assertIn("https://www.hunan.gov.cn/", links)
-        self.assertIn("https://video.czs.gov.cn/a.mp4", links)
+        self.assertIn(TOPIC_VIDEO_URL, links)
         self.assertIn(f"/wap/news/{self.items[-1].slug}/", links)
 
     def test_syndicated_item_links_to_its_owning_sites_wap_page(self):

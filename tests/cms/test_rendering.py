@@ -16,10 +16,17 @@ from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
-from cms.models import ArticleAttachment, SubjectCategory, TopicPage
+from cms.models import ArticleAttachment, SubjectCategory
 from sites.models import SiteProfile
 from sites.portal import contrast_ratio, theme_colours
-from tests.factories import make_article, make_column, make_organisation, make_site
+from tests.factories import (
+    TOPIC_VIDEO_URL,
+    make_article,
+    make_column,
+    make_organisation,
+    make_site,
+    make_topic,
+)
 
 WWW = "www.test.localhost"
 BHQ = "bhq.test.localhost"
@@ -157,53 +164,9 @@ class ClusterPagesTestCase(TestCase):
         cls.en_item.counterpart = cls.policy_doc
         cls.en_item.save(update_fields=["counterpart"])
 
-        cls.topic = TopicPage(
-            title="2014郴州两会",
-            slug="lianghui-2014",
-            summary="聚焦2014年郴州市人大、政协会议。",
-            sections=[
-                {
-                    "type": "banner",
-                    "value": {
-                        "image": {"image": cls.photo.pk, "alt_text": "两会会场", "decorative": False},
-                        "title": "聚焦2014郴州两会",
-                        "subtitle": "凝心聚力 共谋发展",
-                    },
-                },
-                {"type": "column_feed", "value": {"column": cls.news.pk, "title": "两会动态", "count": 5}},
-                {"type": "rich_text", "value": "<p>市十五届人大四次会议胜利闭幕。</p>"},
-                {
-                    "type": "gallery",
-                    "value": {
-                        "title": "会议图集",
-                        "images": [
-                            {"image": cls.photo.pk, "alt_text": "代表审议报告", "decorative": False},
-                            {"image": cls.cover.pk, "alt_text": "委员分组讨论", "decorative": False},
-                        ],
-                    },
-                },
-                {
-                    "type": "video_link",
-                    "value": {
-                        "title": "开幕式视频",
-                        "url": "https://video.czs.gov.cn/lianghui.mp4",
-                        "poster": None,
-                    },
-                },
-                {
-                    "type": "related_links",
-                    "value": {
-                        "title": "相关链接",
-                        "links": [
-                            {"title": "政策文件", "page": cls.policy.pk, "url": ""},
-                            {"title": "湖南省人民政府", "page": None, "url": "https://www.hunan.gov.cn/"},
-                        ],
-                    },
-                },
-            ],
+        cls.topic = make_topic(
+            cls.www.home, column=cls.news, policy=cls.policy, images=[cls.photo, cls.cover]
         )
-        cls.www.home.add_child(instance=cls.topic)
-        cls.topic.save_revision().publish()
 
     def setUp(self):
         # Wagtail caches site root paths; class data outlives the cache of other tests.
@@ -356,9 +319,9 @@ class TestChinesePortal(ClusterPagesTestCase):
         self.assertIn("两会动态", html)
         self.assertIn(rel(self.news_item), hrefs(html))  # column feed item
         self.assertIn("市十五届人大四次会议胜利闭幕", html)
-        self.assertIn('alt="代表审议报告"', html)
-        self.assertIn('alt="委员分组讨论"', html)
-        self.assertIn("https://video.czs.gov.cn/lianghui.mp4", hrefs(html))
+        self.assertIn('alt="图集0"', html)
+        self.assertIn('alt="图集1"', html)
+        self.assertIn(TOPIC_VIDEO_URL, hrefs(html))
         self.assertIn("/policy/", hrefs(html))
         self.assertIn("https://www.hunan.gov.cn/", hrefs(html))
         self.assert_p04_footer(html)
