@@ -166,8 +166,11 @@ WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Background tasks: the database backend and its worker in the embedded setup
 # (`manage.py run_worker`); production swaps in RQ on Redis.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-# How often the worker's clock enqueues scheduled publishing (go-live / expiry), seconds.
+# How often the worker's clock (cms/clock.py) enqueues the periodic tasks, seconds.
 SCHEDULED_PUBLISHING_INTERVAL = 60
+# The periodic tasks: scheduled publishing (go-live / expiry) and the outbox's sweep of
+# due retries and abandoned deliveries.
+PERIODIC_TASKS = ["cms.tasks.publish_scheduled", "channels.tasks.sweep_deliveries"]
 
 # The page model provision_site creates as a new site's root (a dotted path, so sites/
 # never imports the content model).

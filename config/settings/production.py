@@ -62,7 +62,8 @@ LOGGING = {
 if os.environ.get("REDIS_URL"):
     # Background tasks on RQ (django-tasks-rq) instead of the database queue. Workers:
     # `manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler default`
-    # (the scheduler runs deferred tasks: the outbox's retries with run_after).
+    # (the scheduler runs deferred tasks: the outbox's retries with run_after), plus one
+    # `manage.py run_clock` for the periodic tasks.
     from .base import INSTALLED_APPS
 
     INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]

@@ -268,7 +268,7 @@ class OneTick(threading.Event):
 
 
 def test_the_workers_clock_runs_the_sweep(scripted, column):
-    from cms.management.commands.run_worker import tick
+    from cms.clock import tick
 
     article = make_article(column)  # its on-commit enqueue never happens in this test
     Delivery.objects.filter(page=article).update(created_at=timezone.now() - dt.timedelta(minutes=5))

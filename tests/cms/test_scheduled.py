@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import Revision
 from wagtail.signals import page_published, page_unpublished
 
-from cms.management.commands.run_worker import tick
+from cms.clock import tick
 from cms.models import ArticlePage
 from cms.tasks import publish_scheduled
 from tests.factories import make_article, make_column, make_organisation, make_site

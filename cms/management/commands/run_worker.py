@@ -6,21 +6,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from channels.tasks import sweep_deliveries
-from cms.tasks import publish_scheduled
-
-
-def tick(stop: threading.Event, interval: float):
-    """Enqueue scheduled publishing, and the outbox's sweep of due retries and abandoned
-    deliveries, every `interval` seconds until `stop` is set."""
-    while not stop.is_set():
-        publish_scheduled.enqueue()
-        sweep_deliveries.enqueue()
-        stop.wait(interval)
+from cms.clock import tick
 
 
 class Command(BaseCommand):
-    help = "运行后台任务进程（数据库任务队列），并按时触发定时发布/下线。"
+    help = "运行后台任务进程（数据库任务队列），并按时触发定时发布/下线等周期任务。"
 
     def handle(self, *args, **options):
         stop = threading.Event()
