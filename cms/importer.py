@@ -22,10 +22,10 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils.text import slugify
-from wagtail.models import Site
+from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 from wagtail.signal_handlers import disable_reference_index_auto_update
 from wagtail.tasks import update_reference_index_task
@@ -138,7 +138,8 @@ class ItemImporter:
         self._columns = {}
         self._organisations = {}
         self._categories = {}
-        self._seen_external_ids = {}  # external_id -> first line number in this run
+        self._seen_external_ids = {}
+        self._last_child_paths = {}  # column id -> path of its newest child  # external_id -> first line number in this run
 
     # -- the whole run -------------------------------------------------------------------
 
@@ -500,7 +501,7 @@ class ItemImporter:
         # reference-index update; one per item, queued once the item is committed, is enough.
         with disable_reference_index_auto_update():
             if not item.existing_id:
-                item.column.add_child(instance=page)
+                self._add_child(item.column, page)
             # When publishing follows, publish()'s save runs the full model validation on the
             # same content; validating the revision as well would only double the queries.
             revision = page.save_revision(user=self.user, log_action=True, clean=self.draft)
@@ -510,6 +511,39 @@ class ItemImporter:
             lambda: update_reference_index_task.enqueue(page._meta.app_label, page._meta.model_name, page.pk)
         )
         return page
+
+    def _add_child(self, column, page):
+        """treebeard's add_child for many items in a row: the column's last child path is
+        remembered between items (treebeard looks it up and locks the column each time)
+        and the new page is not validated a second time (validate() checked the item and
+        publish() runs the model's full validation). If another writer added a child to
+        the column meanwhile, the path is taken: look it up again and retry once."""
+        for attempt in (1, 2):
+            last = self._last_child_paths.get(column.pk)
+            if last is None or attempt == 2:
+                last = (
+                    Page.objects.filter(
+                        path__range=Page._get_children_path_interval(column.path), depth=column.depth + 1
+                    )
+                    .order_by("-path")
+                    .values_list("path", flat=True)
+                    .first()
+                    or ""
+                )
+            step = Page._str2int(last[-Page.steplen :]) + 1 if last else 1
+            page.depth = column.depth + 1
+            page.path = Page._get_path(column.path, page.depth, step)
+            try:
+                with transaction.atomic():
+                    page.save(clean=False)
+                break
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+                page.pk = page.id = page.page_ptr_id = None
+                page._state.adding = True
+        Page.objects.filter(pk=column.pk).update(numchild=F("numchild") + 1)
+        self._last_child_paths[column.pk] = page.path
 
     def _check_permissions(self, item, page):
         """With a user, the import may do only what that user may do in the admin."""

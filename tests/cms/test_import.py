@@ -15,7 +15,7 @@ from wagtail.signals import page_published
 from cms.disclosure import IndexSequence
 from cms.models import ArticleAttachment, ArticlePage, SubjectCategory
 from cms.sanitize import sanitize_html
-from tests.factories import make_column, make_organisation, make_site, make_user
+from tests.factories import make_article, make_column, make_organisation, make_site, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -440,3 +440,17 @@ def test_reference_index_is_updated_once_per_committed_item(
     for callback in callbacks:
         callback()
     assert str(cluster["org"].pk) in set(references.values_list("to_object_id", flat=True))
+
+
+def test_tree_stays_consistent_when_another_writer_adds_to_the_column_mid_run(cluster):
+    from cms.importer import ItemImporter
+
+    importer = ItemImporter()
+    first = importer.import_lines([json.dumps(item(1), ensure_ascii=False)])
+    # An editor publishes into the same column while the import runs.
+    make_article(cluster["news"], title="编辑同时发布的信息")
+    second = importer.import_lines([json.dumps(item(2), ensure_ascii=False)])
+    assert (first.created, second.created, second.failed) == (1, 1, 0)
+    news = Page.objects.get(pk=cluster["news"].pk)
+    assert news.numchild == news.get_children().count() == 3
+    assert all(not problems for problems in Page.find_problems())
