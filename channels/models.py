@@ -11,8 +11,11 @@ and its `state` holds what the adapter reported (e.g. the WeChat draft's media_i
 from django.db import models
 from django.utils import timezone
 
+from cms.pages import Channel
+
 #: Editors' names for the channel keys (cms.pages.Channel plus internal ones).
-CHANNEL_LABELS = {"web": "网站", "wap": "手机版", "wechat": "微信公众号", "app": "移动客户端"}
+# What editors call each channel: the content model's own channel names.
+CHANNEL_LABELS = dict(Channel.choices)
 
 
 class Delivery(models.Model):

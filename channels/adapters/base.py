@@ -22,8 +22,6 @@ class ChannelAdapter:
 
     #: channel key, one of cms.pages.Channel values or an internal one ("search")
     name = ""
-    #: shown to editors
-    label = ""
 
     def deliver(self, page, revision, delivery):
         """Deliver `revision` of `page`. Return a dict of outcome data to store on the

@@ -8,7 +8,6 @@ from .web import WebAdapter, list_pages
 
 class WapAdapter(WebAdapter):
     name = "wap"
-    label = "手机版"
 
     def urls(self, page):
         pages = [page, *list_pages(page)]

@@ -42,7 +42,6 @@ def list_pages(page):
 
 class WebAdapter(ChannelAdapter):
     name = "web"
-    label = "网站"
     # A few cache requests: never queue behind a slow channel's delivery.
     queue_priority = 10
 

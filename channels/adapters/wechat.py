@@ -10,7 +10,6 @@ from .base import ChannelAdapter, DeliveryError
 
 class WeChatAdapter(ChannelAdapter):
     name = "wechat"
-    label = "微信公众号"
 
     def __init__(self, *, sleep=time.sleep, on_draft_saved=None):
         # Injectable so tests neither wait on polling nor need to kill a process to crash.

@@ -53,12 +53,8 @@ def breadcrumbs(context, page):
     return {"request": context.get("request"), "trail": trail, "page": page}
 
 
-def pub_date(value):
-    return timezone.localtime(value, CHINA_TZ).strftime(PUB_DATE_FORMAT) if value else ""
-
-
 @register.filter
-def china_time(value, fmt="%Y-%m-%d %H:%M"):
+def china_time(value, fmt=PUB_DATE_FORMAT):
     """A datetime in Beijing time, e.g. {{ article.display_time|china_time:"%Y-%m-%d" }}."""
     return timezone.localtime(value, CHINA_TZ).strftime(fmt) if value else ""
 
@@ -85,7 +81,7 @@ def page_meta(page, portal, request):
             tags += [("ColumnName", column.title), ("ColumnType", column.column_type)]
         tags += [
             ("ArticleTitle", page.title),
-            ("PubDate", pub_date(page.display_time)),
+            ("PubDate", china_time(page.display_time)),
             ("ContentSource", page.source or (page.organisation.name if page.organisation else portal.name)),
         ]
         optional = [
