@@ -1,0 +1,12 @@
+"""App config of the app API; its own label keeps its migrations apart from the outbox's."""
+
+from django.apps import AppConfig
+
+
+class PortalApiConfig(AppConfig):
+    name = "channels.api"
+    label = "portal_api"
+    verbose_name = "App 接口"
+
+    def ready(self):
+        from . import changes, cors  # noqa: F401 — connect the signal receivers

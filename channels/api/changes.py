@@ -1,0 +1,121 @@
+"""The change feed behind GET /api/v1/changes/: what an app needs to keep an offline copy
+of a site exactly in step.
+
+Recording: every event that can change the published set or an item's content (publish,
+unpublish, delete, move, a parent's slug change) writes ChangeEvent rows for the items it
+touches, inside the same transaction, with the tree path the item had then. A move writes
+a row at the old path (before) and one at the new path (after), so both sites' feeds see it.
+
+Reading: `feed()` takes the events after a cursor below the site's root, keeps each item's
+last event, and answers each item with its state *now*: live and still below the root →
+an upsert with its current representation; otherwise a tombstone (unpublished, deleted or
+moved out of the site). Replaying the answers in order reproduces the published set as of
+the request, whatever happened in between, because any later change writes a later event.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from wagtail.models import Page
+from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move, pre_page_move
+
+from .items import ITEM_MODELS, articles, item_type_of_content_type, topics
+from .models import ChangeEvent
+
+
+def _item_content_type_ids():
+    return [ContentType.objects.get_for_model(m).pk for m in ITEM_MODELS.values()]
+
+
+def record(pages):
+    """Write one event per (page id, path)."""
+    rows = [ChangeEvent(page_id=pk, path=path) for pk, path in pages]
+    if rows:
+        ChangeEvent.objects.bulk_create(rows)
+
+
+def record_subtree(page):
+    """Events for `page` (if it is an item) and every item below it, at their current paths."""
+    record(
+        Page.objects.filter(
+            path__startswith=page.path, content_type_id__in=_item_content_type_ids()
+        ).values_list("pk", "path")
+    )
+
+
+def _is_item(page):
+    return isinstance(page, tuple(ITEM_MODELS.values()))
+
+
+@receiver(page_published, dispatch_uid="portal_api_published")
+@receiver(page_unpublished, dispatch_uid="portal_api_unpublished")
+def on_publish_state(sender, instance, **kwargs):
+    if _is_item(instance):
+        record([(instance.pk, instance.path)])
+
+
+@receiver(post_delete, sender=Page, dispatch_uid="portal_api_deleted")
+def on_delete(sender, instance, **kwargs):
+    # Deleting a column deletes its items through the tree; each comes here as a Page.
+    if instance.content_type_id in _item_content_type_ids():
+        record([(instance.pk, instance.path)])
+
+
+@receiver(pre_page_move, dispatch_uid="portal_api_before_move")
+@receiver(post_page_move, dispatch_uid="portal_api_after_move")
+def on_move(sender, instance, **kwargs):
+    # Before: the rows at the old paths (tombstones there); after: at the new ones.
+    record_subtree(instance)
+
+
+@receiver(page_slug_changed, dispatch_uid="portal_api_slug_changed")
+def on_slug_changed(sender, instance, **kwargs):
+    # The web addresses of every item below changed.
+    record_subtree(instance)
+
+
+def feed(root, since, limit, renderer):
+    """(entries, next_since, has_more) of the site below `root` after event id `since`."""
+    events = list(
+        ChangeEvent.objects.filter(pk__gt=since, path__startswith=root.path)
+        .order_by("pk")
+        .values_list("pk", "page_id")[:limit]
+    )
+    last_event = {}
+    for pk, page_id in events:
+        last_event[page_id] = pk
+    ids = list(last_event)
+    live = {}
+    if ids:
+        found = list(articles().filter(pk__in=ids, path__startswith=root.path)) + list(
+            topics().filter(pk__in=ids, path__startswith=root.path)
+        )
+        live = {item["id"]: item for item in renderer.summaries(found)}
+    state = {}
+    if len(live) < len(ids):
+        types = item_type_of_content_type()
+        for pk, live_flag, ct in Page.objects.filter(pk__in=set(ids) - set(live)).values_list(
+            "pk", "live", "content_type_id"
+        ):
+            state[pk] = ("moved" if live_flag else "unpublished", types.get(ct))
+    entries = []
+    for page_id, event_id in sorted(last_event.items(), key=lambda kv: kv[1]):
+        if page_id in live:
+            item = live[page_id]
+            entries.append(
+                {"cursor": str(event_id), "op": "upsert", "id": page_id, "type": item["type"], "item": item}
+            )
+        else:
+            reason, kind = state.get(page_id, ("deleted", None))
+            entries.append(
+                {
+                    "cursor": str(event_id),
+                    "op": "delete",
+                    "id": page_id,
+                    "type": kind,
+                    "reason": reason,
+                    "item": None,
+                }
+            )
+    next_since = events[-1][0] if events else since
+    return entries, next_since, len(events) == limit

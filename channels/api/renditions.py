@@ -1,0 +1,40 @@
+"""Images for devices: renditions in the named widths the model declares
+(`api_image_widths`), each as WebP with a JPEG fallback.
+
+The URLs are Wagtail's signed dynamic image URLs (wagtail.images.views.serve), mounted
+under /api/v1/images/: building one costs no query, and the rendition is made on the
+first request for it, so a list of items costs the same whatever its images.
+"""
+
+from wagtail.images.views.serve import generate_image_url
+
+from cms.pages import API_IMAGE_WIDTHS
+
+FORMATS = ("webp", "jpeg")
+VIEW_NAME = "api-image"
+
+
+def image_payload(image, base_url, widths=API_IMAGE_WIDTHS, alt=None):
+    """{"alt", "width", "height", "renditions": {name: {"width", "height", "webp", "jpeg"}}}
+    for a Wagtail image (None for none). `base_url` makes the URLs absolute."""
+    if image is None:
+        return None
+    renditions = {}
+    for name, width in widths.items():
+        # Wagtail's width- filter never upscales: a narrow original keeps its own width.
+        w = min(width, image.width) if image.width else width
+        h = round(image.height * w / image.width) if image.width else None
+        renditions[name] = {"width": w, "height": h}
+        for fmt in FORMATS:
+            renditions[name][fmt] = base_url + generate_image_url(
+                image, f"width-{width}|format-{fmt}", viewname=VIEW_NAME
+            )
+    if alt is None:
+        alt = getattr(image, "description", "") or image.title
+    return {
+        "id": image.pk,
+        "alt": alt,
+        "width": image.width,
+        "height": image.height,
+        "renditions": renditions,
+    }

@@ -1,0 +1,408 @@
+"""Read endpoints of the app API: sites, column tree, items (list and detail), registers,
+the change feed and draft previews. docs/api.md describes them for integrators."""
+
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from wagtail.models import Page, Site
+
+from cms.disclosure import Validity
+from cms.pages import ColumnPage
+from cms.snippets import Organisation, SubjectCategory
+from sites.models import SiteProfile
+
+from . import serializers as doc
+from .base import ApiView
+from .changes import feed
+from .items import ITEM_MODELS, Renderer, articles, topics
+from .models import ChangeEvent
+from .preview import check_token
+from .problems import bad_param, not_found
+from .scope import (
+    LANGUAGES,
+    choice_param,
+    date_param,
+    decode_cursor,
+    encode_cursor,
+    int_param,
+    lang_of,
+    page_size,
+    resolve,
+)
+
+VALIDITIES = [v for v in Validity.values if v]
+
+SITE_PARAM = OpenApiParameter("site", str, description="网站编号或域名；省略时按请求的域名确定网站")
+LANG_PARAM = OpenApiParameter("lang", str, enum=list(LANGUAGES), description="语言，默认为网站的语言")
+PAGE_SIZE_PARAM = OpenApiParameter(
+    "page_size", int, description="每页条数，默认 20，超过 100 按 100 计", extensions={"minimum": 1}
+)
+
+
+def next_link(request, name, value):
+    params = request.query_params.copy()
+    params[name] = value
+    return f"{request.build_absolute_uri(request.path)}?{params.urlencode()}"
+
+
+def latest_change(root):
+    return (
+        ChangeEvent.objects.filter(path__startswith=root.path)
+        .order_by("-pk")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+
+
+# --- sites ------------------------------------------------------------------------------
+
+
+def site_payload(site, profile, lang):
+    english = lang == "en"
+    return {
+        "id": site.pk,
+        "name": site.site_name,
+        "hostname": site.hostname,
+        "url": site.root_url,
+        "is_default": site.is_default_site,
+        "root_page_id": site.root_page_id,
+        "locale": profile.locale if profile else "zh-hans",
+        "kind": profile.kind if profile else None,
+        "site_code": profile.site_code if profile else None,
+        "host_organisation": (
+            (
+                profile.host_organisation_en
+                if english and profile.host_organisation_en
+                else profile.host_organisation
+            )
+            if profile
+            else None
+        ),
+        "icp_number": profile.icp_number if profile else None,
+        "theme_colour": profile.theme_colour if profile else None,
+    }
+
+
+class SitesView(ApiView):
+    params = frozenset({"lang"})
+
+    @extend_schema(
+        summary="网站列表",
+        parameters=[LANG_PARAM],
+        responses=doc.SiteListSerializer,
+        operation_id="sites_list",
+    )
+    def get(self, request):
+        lang = lang_of(request)
+        profiles = {p.site_id: p for p in SiteProfile.objects.all()}
+        sites = Site.objects.order_by("pk")
+        return Response({"results": [site_payload(s, profiles.get(s.pk), lang) for s in sites]})
+
+
+class SiteDetailView(ApiView):
+    params = frozenset({"lang"})
+
+    @extend_schema(summary="网站信息", parameters=[LANG_PARAM], responses=doc.SiteSerializer)
+    def get(self, request, pk):
+        lang = lang_of(request)
+        site = Site.objects.filter(pk=pk).first()
+        if site is None:
+            raise not_found(f"网站 {pk} 不存在")
+        return Response(site_payload(site, SiteProfile.objects.filter(site=site).first(), lang))
+
+
+# --- columns ----------------------------------------------------------------------------
+
+
+class ColumnsView(ApiView):
+    params = frozenset({"site", "lang"})
+
+    @extend_schema(
+        summary="网站的栏目树", parameters=[SITE_PARAM, LANG_PARAM], responses=doc.ColumnTreeSerializer
+    )
+    def get(self, request):
+        scope = resolve(request)
+        renderer = Renderer(request, scope.lang)
+        columns = (
+            ColumnPage.objects.live()
+            .filter(path__startswith=scope.root.path)
+            .order_by("path")
+            .only(
+                "pk",
+                "title",
+                "slug",
+                "path",
+                "depth",
+                "url_path",
+                "column_type",
+                "description",
+                "channels",
+                "show_in_menus",
+            )
+        )
+        nodes, roots = {}, []
+        for column in columns:
+            node = {
+                "id": column.pk,
+                "title": column.title,
+                "slug": column.slug,
+                "url": renderer.web_url(column),
+                "column_type": column.column_type,
+                "description": column.description,
+                "in_menu": column.show_in_menus,
+                "push": "app" in (column.channels or []),
+                "items_url": f"{renderer.api_url('api-items')}?column={column.pk}&site={scope.site.pk}",
+                "children": [],
+            }
+            nodes[column.path] = node
+            parent = nodes.get(column.path[: -column.steplen])
+            (parent["children"] if parent else roots).append(node)
+        return Response({"site": scope.site.pk, "columns": roots})
+
+
+# --- items ------------------------------------------------------------------------------
+
+
+def _keyset(queryset, moment_field, pk_field, cursor):
+    if cursor is None:
+        return queryset
+    moment, pk = cursor
+    return queryset.filter(
+        Q(**{f"{moment_field}__lt": moment}) | Q(**{moment_field: moment, f"{pk_field}__lt": pk})
+    )
+
+
+class ItemsView(ApiView):
+    params = frozenset(
+        {
+            "site",
+            "lang",
+            "column",
+            "type",
+            "organisation",
+            "category",
+            "from",
+            "to",
+            "validity",
+            "cursor",
+            "page_size",
+        }
+    )
+
+    @extend_schema(
+        summary="信息列表（文章、专题）",
+        description="按发布时间倒序，游标分页：把上一页的 next_cursor 作为 cursor 传入。新发布的信息不会打乱已取的页。",
+        parameters=[
+            SITE_PARAM,
+            LANG_PARAM,
+            OpenApiParameter("column", int, description="栏目编号：本栏目的信息及同步到本栏目的信息"),
+            OpenApiParameter("type", str, enum=list(ITEM_MODELS), description="信息类型"),
+            OpenApiParameter("organisation", int, description="发布机构编号（只含文章）"),
+            OpenApiParameter("category", int, description="主题分类编号（只含文章）"),
+            OpenApiParameter("from", str, description="发布日期起（含），如 2014-03-01"),
+            OpenApiParameter("to", str, description="发布日期止（含），如 2014-03-31"),
+            OpenApiParameter("validity", str, enum=VALIDITIES, description="有效性（只含文章）"),
+            OpenApiParameter("cursor", str, description="上一页返回的 next_cursor"),
+            PAGE_SIZE_PARAM,
+        ],
+        responses=doc.ItemListSerializer,
+    )
+    def get(self, request):
+        scope = resolve(request)
+        return self.handle_in_language(scope.lang, lambda: self.answer(request, scope))
+
+    def answer(self, request, scope):
+        size = page_size(request)
+        cursor = decode_cursor(request)
+        kind = choice_param(request, "type", list(ITEM_MODELS))
+        organisation = int_param(request, "organisation")
+        category = int_param(request, "category")
+        validity = choice_param(request, "validity", VALIDITIES)
+        date_from, date_to = date_param(request, "from"), date_param(request, "to", end=True)
+        column = None
+        column_id = int_param(request, "column")
+        if column_id:
+            column = (
+                ColumnPage.objects.filter(pk=column_id, path__startswith=scope.root.path)
+                .only("path", "depth")
+                .first()
+            )
+            if column is None:
+                raise bad_param("column", f"本站没有编号为 {column_id} 的栏目")
+
+        found = []
+        if kind in (None, "article"):
+            qs = articles()
+            if column is not None:
+                # The column's listing rows: its own items and those syndicated into it.
+                qs, moment_field, pk_field = (
+                    qs.filter(listings__column=column),
+                    "listings__published_at",
+                    "listings__article",
+                )
+            else:
+                qs, moment_field, pk_field = qs.filter(path__startswith=scope.root.path), "published_at", "pk"
+            if organisation:
+                qs = qs.filter(organisation_id=organisation)
+            if category:
+                qs = qs.filter(category_id=category)
+            if validity:
+                qs = qs.filter(validity=validity)
+            if date_from:
+                qs = qs.filter(published_at__gte=date_from)
+            if date_to:
+                qs = qs.filter(published_at__lt=date_to)
+            qs = _keyset(qs, moment_field, pk_field, cursor).order_by(f"-{moment_field}", f"-{pk_field}")
+            found += [(a.published_at, a.pk, a) for a in qs[: size + 1]]
+        if kind in (None, "topic") and not (organisation or category or validity):
+            qs = topics()
+            if column is not None:
+                qs = qs.filter(path__startswith=column.path, depth=column.depth + 1)
+            else:
+                qs = qs.filter(path__startswith=scope.root.path)
+            if date_from:
+                qs = qs.filter(first_published_at__gte=date_from)
+            if date_to:
+                qs = qs.filter(first_published_at__lt=date_to)
+            qs = _keyset(qs, "first_published_at", "pk", cursor).order_by("-first_published_at", "-pk")
+            found += [(t.first_published_at, t.pk, t) for t in qs[: size + 1]]
+        found.sort(key=lambda row: (row[0], row[1]), reverse=True)
+        page, more = found[:size], len(found) > size
+        next_cursor = encode_cursor(page[-1][0], page[-1][1]) if more else None
+        self.last_modified = latest_change(scope.root)
+        return Response(
+            {
+                "results": Renderer(request, scope.lang).summaries([row[2] for row in page]),
+                "next_cursor": next_cursor,
+                "next": next_link(request, "cursor", next_cursor) if next_cursor else None,
+            }
+        )
+
+
+def _live_item(pk):
+    for model in ITEM_MODELS.values():
+        queryset = model.objects.filter(pk=pk, live=True)
+        if model is ITEM_MODELS["article"]:
+            queryset = queryset.select_related("organisation", "category", "cover_image")
+        page = queryset.first()
+        if page is not None:
+            return page
+    return None
+
+
+class ItemDetailView(ApiView):
+    params = frozenset({"site", "lang"})
+
+    @extend_schema(
+        summary="信息详情",
+        description="文章含清洁的正文 HTML（绝对地址）、图片和附件；专题含各版块。",
+        parameters=[SITE_PARAM, LANG_PARAM],
+        responses=doc.ItemDetailSerializer,
+    )
+    def get(self, request, pk):
+        scope = resolve(request)
+        page = _live_item(pk)
+        if page is None:
+            raise not_found(f"信息 {pk} 不存在或未发布")
+        self.last_modified = page.last_published_at
+        return self.handle_in_language(
+            scope.lang, lambda: Response(Renderer(request, scope.lang).detail(page))
+        )
+
+
+class PreviewView(ApiView):
+    params = frozenset({"token", "lang"})
+    cache_control = "private, no-store"
+    throttle_classes = []
+
+    @extend_schema(
+        summary="草稿预览",
+        description="返回页面的最新版本（含未发布的修改），只对后台为该页面生成的、未过期的预览令牌开放。",
+        parameters=[
+            OpenApiParameter("token", str, description="后台“App 预览链接”给出的令牌", required=True),
+            LANG_PARAM,
+        ],
+        responses=doc.ItemDetailSerializer,
+    )
+    def get(self, request, pk):
+        check_token(request.query_params.get("token") or request.headers.get("X-Preview-Token"), pk)
+        page = Page.objects.filter(pk=pk).first()
+        if page is None or not isinstance(page.specific, tuple(ITEM_MODELS.values())):
+            raise not_found(f"信息 {pk} 不存在")
+        draft = page.specific.get_latest_revision_as_object()
+        lang = lang_of(request)
+        return self.handle_in_language(lang, lambda: Response(Renderer(request, lang).detail(draft)))
+
+
+# --- registers --------------------------------------------------------------------------
+
+
+class OrganisationsView(ApiView):
+    params = frozenset({"lang"})
+
+    @extend_schema(summary="发布机构", parameters=[LANG_PARAM], responses=doc.OrganisationListSerializer)
+    def get(self, request):
+        lang = lang_of(request)
+
+        def answer():
+            return Response(
+                {
+                    "results": [
+                        {"id": o.pk, "name": o.name, "credit_code": o.credit_code, "parent_id": o.parent_id}
+                        for o in Organisation.objects.order_by("pk")
+                    ]
+                }
+            )
+
+        return self.handle_in_language(lang, answer)
+
+
+class CategoriesView(ApiView):
+    params = frozenset()
+
+    @extend_schema(summary="主题分类", responses=doc.CategoryListSerializer)
+    def get(self, request):
+        return Response(
+            {
+                "results": [
+                    {"id": c.pk, "name": c.name, "code": c.code, "parent_id": c.parent_id}
+                    for c in SubjectCategory.objects.all()
+                ]
+            }
+        )
+
+
+# --- change feed ------------------------------------------------------------------------
+
+
+class ChangesView(ApiView):
+    params = frozenset({"site", "lang", "since", "page_size"})
+
+    @extend_schema(
+        summary="增量同步",
+        description=(
+            "返回 since 之后本站发生的变化，按顺序：upsert 带信息的当前内容，delete 为墓碑"
+            "（撤下 unpublished、删除 deleted、移出本站 moved）。首次同步省略 since；"
+            "之后把上次返回的 next_since 作为 since，直到 has_more 为 false。"
+        ),
+        parameters=[
+            SITE_PARAM,
+            LANG_PARAM,
+            OpenApiParameter("since", str, description="上次返回的 next_since；省略则从头同步"),
+            PAGE_SIZE_PARAM,
+        ],
+        responses=doc.ChangesSerializer,
+    )
+    def get(self, request):
+        scope = resolve(request)
+        since_text = request.query_params.get("since") or "0"
+        if not since_text.isdigit() or len(since_text) > 18:
+            raise bad_param("since", "同步游标无效，请使用上次返回的 next_since")
+        size = page_size(request)
+
+        def answer():
+            entries, next_since, more = feed(scope.root, int(since_text), size, Renderer(request, scope.lang))
+            return Response({"results": entries, "next_since": str(next_since), "has_more": more})
+
+        self.last_modified = latest_change(scope.root)
+        return self.handle_in_language(scope.lang, answer)

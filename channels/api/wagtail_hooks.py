@@ -1,0 +1,55 @@
+"""Admin wiring of the app API: the page header's "App 预览链接" button, which gives an
+editor a signed, expiring link to the page's latest draft for a headless front end."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, render
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.widgets import Button
+from wagtail.models import Page
+
+from .items import ITEM_MODELS
+from .preview import make_token
+
+
+def preview_link(request, page_id):
+    page = get_object_or_404(Page, pk=page_id).specific
+    if (
+        not isinstance(page, tuple(ITEM_MODELS.values()))
+        or not page.permissions_for_user(request.user).can_edit()
+    ):
+        raise PermissionDenied
+    token = make_token(page)
+    url = request.build_absolute_uri(reverse("api-preview", args=[page.pk])) + f"?token={token}"
+    return render(
+        request,
+        "portal_api/preview_link.html",
+        {
+            "page": page,
+            "token": token,
+            "url": url,
+            "minutes": settings.API_PREVIEW_MAX_AGE // 60,
+        },
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_urls():
+    return [path("api-preview/<int:page_id>/", preview_link, name="portal_api_preview_link")]
+
+
+@hooks.register("register_page_header_buttons")
+def preview_button(page, user, view_name=None, next_url=None):
+    if not isinstance(page.specific_deferred, tuple(ITEM_MODELS.values())):
+        return []
+    if not page.permissions_for_user(user).can_edit():
+        return []
+    return [
+        Button(
+            "App 预览链接",
+            reverse("portal_api_preview_link", args=[page.pk]),
+            icon_name="mobile-alt",
+            priority=70,
+        )
+    ]
