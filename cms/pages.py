@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageLogEntry, WorkflowPage
 from wagtail.search import index
@@ -72,6 +73,10 @@ class Channel(models.TextChoices):
     WAP = "wap", "手机版"
     WECHAT = "wechat", "微信公众号"
     APP = "app", "移动客户端"
+
+
+# Image widths (px) the app API offers for devices, each as WebP with a JPEG fallback.
+API_IMAGE_WIDTHS = {"small": 240, "medium": 480, "large": 1080}
 
 
 class CounterpartMixin(models.Model):
@@ -323,6 +328,27 @@ class ArticlePage(CounterpartMixin, Page):
     parent_page_types = ["cms.ColumnPage"]
     subpage_types = []
     exclude_fields_in_copy = ["index_number", "external_id"]
+    # What the APIs expose (the app API, channels/api, and Wagtail's API v2); images come as
+    # renditions in the named widths.
+    api_fields = [
+        APIField(name)
+        for name in (
+            "summary",
+            "source",
+            "author",
+            "published_at",
+            "index_number",
+            "doc_number",
+            "written_at",
+            "keywords",
+            "validity",
+            "body",
+            "cover_image",
+            "organisation",
+            "category",
+        )
+    ]
+    api_image_widths = API_IMAGE_WIDTHS
 
     class Meta:
         verbose_name = "信息"
@@ -396,6 +422,8 @@ class TopicPage(Page):
     content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("sections")]
     parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
     subpage_types = []
+    api_fields = [APIField("summary"), APIField("sections")]
+    api_image_widths = API_IMAGE_WIDTHS
 
     class Meta:
         verbose_name = "专题"

@@ -7,6 +7,8 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from channels.api.wagtail_v2 import router as wagtail_api_v2
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -18,6 +20,9 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include("search.urls"))]
+# The app API (channels/api) after search's /api/v1/search/, and Wagtail's API v2.
+urlpatterns += [path("api/v1/", include("channels.api.urls"))]
+urlpatterns += [path("api/v2/", wagtail_api_v2.urls)]
 urlpatterns += [path("wap/", include("channels.wap.urls"))]
 urlpatterns += [path("wechat/", include("channels.wechat.urls"))]
 urlpatterns += [path("", include(wagtail_urls))]

@@ -219,3 +219,64 @@ CHANNEL_RETRY_MAX_SECONDS = 3600
 CHANNEL_LEASE_SECONDS = 300
 CHANNEL_ADAPTERS["wechat"] = "channels.adapters.wechat.WeChatAdapter"
 WECHAT_API_BASE_URL = os.environ.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com/")
+
+# --- App API (channels/api, docs/api.md) ----------------------------------------------
+# The app's own JSON API at /api/v1/ (DRF), its OpenAPI schema (drf-spectacular, Swagger UI
+# assets from the sidecar package, no CDN), Wagtail's API v2 at /api/v2/ for compatibility,
+# and CORS answered per site (channels/api/cors.py reads each site's allow-list).
+INSTALLED_APPS += [
+    "channels.api.apps.PortalApiConfig",
+    "rest_framework",
+    "wagtail.api.v2",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+]
+# As high as possible, before CommonMiddleware (django-cors-headers' docs).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware"
+)
+CORS_URLS_REGEX = r"^/api/v1/"
+# No origin is allowed globally; channels/api/cors.py allows a site's listed origins.
+CORS_ALLOWED_ORIGINS = []
+CORS_ALLOW_HEADERS = ["accept", "authorization", "content-type", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["etag", "last-modified"]
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Anonymous readers per IP (DRF's throttling, in the cache); API keys are not throttled.
+    "DEFAULT_THROTTLE_RATES": {"portal_api_anon": os.environ.get("API_ANON_RATE", "600/min")},
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "郴州市政府网站集约化平台 App API",
+    "DESCRIPTION": "移动客户端与无头前端读取内容、增量同步、预览，以及信息报送写入接口。见 docs/api.md。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "channels.api.schema.add_search_endpoints",
+    ],
+}
+# Page sizes of the item lists and the change feed.
+API_PAGE_SIZE = 20
+API_MAX_PAGE_SIZE = 100
+# Lifetime of a draft preview token (seconds) and Cache-Control max-age of public reads.
+API_PREVIEW_MAX_AGE = 3600
+API_CACHE_MAX_AGE = 60
+# App push (channels/push): the provider by dotted path and its settings. The "app"
+# channel is only switched on once a provider address is configured.
+PUSH_PROVIDER = os.environ.get("PUSH_PROVIDER", "channels.push.providers.WebhookProvider")
+PUSH_WEBHOOK_URL = os.environ.get("PUSH_WEBHOOK_URL", "")
+PUSH_WEBHOOK_SECRET = os.environ.get("PUSH_WEBHOOK_SECRET", "")
+PUSH_JPUSH_URL = os.environ.get("PUSH_JPUSH_URL", "https://api.jpush.cn/v3/push")
+PUSH_JPUSH_APP_KEY = os.environ.get("PUSH_JPUSH_APP_KEY", "")
+PUSH_JPUSH_MASTER_SECRET = os.environ.get("PUSH_JPUSH_MASTER_SECRET", "")
+PUSH_TIMEOUT_SECONDS = 10
+# The app's deep link to an item ({id} is the page id).
+PUSH_DEEP_LINK = os.environ.get("PUSH_DEEP_LINK", "czapp://item/{id}")
+if PUSH_WEBHOOK_URL or PUSH_JPUSH_APP_KEY:
+    CHANNEL_ADAPTERS["app"] = "channels.push.adapter.AppPushAdapter"
