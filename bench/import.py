@@ -105,7 +105,9 @@ def build_cluster():
         pages = {"": home}
         for path, title in columns.items():
             parent_path, _, slug = path.rpartition("/")
-            column = ColumnPage(title=title, slug=slug)
+            # Web and WAP, as most columns publish: each item also writes its outbox rows
+            # and enqueues their delivery (no worker runs here, so nothing is delivered).
+            column = ColumnPage(title=title, slug=slug, channels=["web", "wap"])
             pages[parent_path].add_child(instance=column)
             column.save_revision().publish()
             pages[path] = column
