@@ -110,33 +110,52 @@ VOCABULARY_BATCH = 1000
 def update_vocabulary(delta):
     """Apply document-frequency changes {(language, term): +n/-n}.
 
-    Additions are one upsert per VOCABULARY_BATCH terms (insert the term with its pinyin,
-    or add to its df), rather than a query to find the known terms and an UPDATE per
-    group; removals are an UPDATE per group of equal change. Terms go in sorted order so
-    two workers upserting at once lock rows in the same order (no deadlock on
-    PostgreSQL)."""
+    Additions are upserts (insert the term with its pinyin, or add to its df): on
+    PostgreSQL one statement whose columns travel as arrays, elsewhere one per
+    VOCABULARY_BATCH terms. Removals subtract in one statement on PostgreSQL, one UPDATE
+    per group of equal change elsewhere. Terms go in sorted order so two workers upserting
+    at once lock rows in the same order (no deadlock on PostgreSQL)."""
     delta = {k: v for k, v in delta.items() if v}
     if not delta:
         return
     table = VocabularyTerm._meta.db_table
-    added = sorted((key, n) for key, n in delta.items() if n > 0)
+    added = [
+        (language, term, n, *_pinyin(term, language))
+        for (language, term), n in sorted(delta.items())
+        if n > 0
+    ]
+    removed = [(language, term, n) for (language, term), n in sorted(delta.items()) if n < 0]
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Array parameters: the statement text stays short, so neither the driver nor
+            # the server parses thousands of placeholders (that was a quarter of the
+            # indexing time at 20,000 pages).
+            if added:
+                cursor.execute(
+                    f"INSERT INTO {table} (language, term, df, pinyin, initials) SELECT * FROM unnest("  # noqa: S608
+                    "%s::varchar[], %s::varchar[], %s::integer[], %s::varchar[], %s::varchar[]) "
+                    f"ON CONFLICT (language, term) DO UPDATE SET df = {table}.df + excluded.df",
+                    [list(column) for column in zip(*added, strict=True)],
+                )
+            if removed:
+                cursor.execute(
+                    f"UPDATE {table} v SET df = v.df + d.n FROM unnest("  # noqa: S608
+                    "%s::varchar[], %s::varchar[], %s::integer[]) AS d(language, term, n) "
+                    "WHERE v.language = d.language AND v.term = d.term",
+                    [list(column) for column in zip(*removed, strict=True)],
+                )
+            return
         for start in range(0, len(added), VOCABULARY_BATCH):
             chunk = added[start : start + VOCABULARY_BATCH]
-            params = []
-            for (language, term), n in chunk:
-                pinyin, initials = _pinyin(term, language)
-                params += [language, term, n, pinyin, initials]
             values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(chunk))
             cursor.execute(
                 f"INSERT INTO {table} (language, term, df, pinyin, initials) VALUES {values} "  # noqa: S608
                 f"ON CONFLICT (language, term) DO UPDATE SET df = {table}.df + excluded.df",
-                params,
+                [value for row in chunk for value in row],
             )
     groups = {}
-    for (language, term), n in sorted(delta.items()):
-        if n < 0:
-            groups.setdefault((language, n), []).append(term)
+    for language, term, n in removed:
+        groups.setdefault((language, n), []).append(term)
     for (language, change), terms in groups.items():
         for start in range(0, len(terms), 500):
             VocabularyTerm.objects.filter(language=language, term__in=terms[start : start + 500]).update(

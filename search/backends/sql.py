@@ -1,6 +1,7 @@
 # ruff: noqa: S608 - identifiers in these SQL strings are module constants; every value is a bound parameter.
-"""Filter SQL shared by the two database backends: both join their index table to
-IndexEntry (aliased `e`) and filter there."""
+"""Filter SQL shared by the two database backends. SQLite joins its FTS5 table to IndexEntry
+(aliased `e`) and filters there; PostgreSQL keeps the same filter columns in its own index
+table (aliased `p`), so the same clauses apply to either alias."""
 
 from django.db import connection
 
@@ -9,42 +10,46 @@ from .base import split_facets
 ENTRY_TABLE = "portal_search_indexentry"
 
 
-def filter_sql(query, facets=False):
-    """WHERE clauses and params on `e`. With facets=True the site and type filters are
-    left out (split_facets applies them to the grouped counts)."""
-    clauses, params = ["e.language = %s"], [query.language]
+def filter_sql(query, facets=False, alias="e"):
+    """WHERE clauses and params on the table aliased `alias` (IndexEntry's filter columns
+    and `page_id`). With facets=True the site and type filters are left out (split_facets
+    applies them to the grouped counts)."""
+    e = alias
+    clauses, params = [f"{e}.language = %s"], [query.language]
     if query.site_id is not None and not facets:
-        clauses.append("e.site_id = %s")
+        clauses.append(f"{e}.site_id = %s")
         params.append(query.site_id)
     if query.content_type and not facets:
-        clauses.append("e.content_type = %s")
+        clauses.append(f"{e}.content_type = %s")
         params.append(query.content_type)
     if query.organisation_id is not None:
-        clauses.append("e.organisation_id = %s")
+        clauses.append(f"{e}.organisation_id = %s")
         params.append(query.organisation_id)
     if query.validity is not None:
-        clauses.append("e.validity = %s")
+        clauses.append(f"{e}.validity = %s")
         params.append(query.validity)
     if query.date_from is not None:
-        clauses.append("e.published_at >= %s")
+        clauses.append(f"{e}.published_at >= %s")
         params.append(connection.ops.adapt_datetimefield_value(query.date_from))
     if query.date_to is not None:
-        clauses.append("e.published_at < %s")
+        clauses.append(f"{e}.published_at < %s")
         params.append(connection.ops.adapt_datetimefield_value(query.date_to))
     if query.column_id is not None:
         clauses.append(
             "EXISTS (SELECT 1 FROM portal_search_indexentrycolumn c "
-            "WHERE c.entry_id = e.page_id AND c.column_id = %s)"
+            f"WHERE c.entry_id = {e}.page_id AND c.column_id = %s)"
         )
         params.append(query.column_id)
     return " AND ".join(clauses), params
 
 
-def facet_rows(cursor, from_match_sql, match_params, query):
-    where, params = filter_sql(query, facets=True)
+def facet_rows(cursor, from_match_sql, match_params, query, alias="e"):
+    """Count and facets of the matches `from_match_sql` selects (it ends in a WHERE
+    clause), grouped once by site and type."""
+    where, params = filter_sql(query, facets=True, alias=alias)
     cursor.execute(
-        f"SELECT e.site_id, e.content_type, COUNT(*) {from_match_sql} AND {where} "
-        "GROUP BY e.site_id, e.content_type",
+        f"SELECT {alias}.site_id, {alias}.content_type, COUNT(*) {from_match_sql} AND {where} "
+        f"GROUP BY {alias}.site_id, {alias}.content_type",
         match_params + params,
     )
     return split_facets(cursor.fetchall(), query)
