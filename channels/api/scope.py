@@ -53,11 +53,13 @@ def resolve(request):
         site = find_site(value)
         if site is None:
             raise not_found(f"网站 {value} 不存在")
+        profile = SiteProfile.for_site(site)
     else:
         site = Site.find_for_request(request._request)
         if site is None:
             raise not_found("没有与此域名对应的网站，请用 site 参数指明网站（网站编号或域名）")
-    profile = SiteProfile.for_site(site)
+        # Cached on the request: the locale middleware looked it up already.
+        profile = SiteProfile.for_request(request._request)
     lang = request.query_params.get("lang") or profile.locale
     if lang not in LANGUAGES:
         raise bad_param("lang", f"应为 {' 或 '.join(LANGUAGES)}")
