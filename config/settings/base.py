@@ -256,10 +256,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "PREPROCESSING_HOOKS": ["channels.api.schema.only_app_api"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "channels.api.schema.add_search_endpoints",
     ],
+    "ENUM_NAME_OVERRIDES": {
+        "ItemTypeEnum": ["article", "topic"],
+        "ChangeOpEnum": ["upsert", "delete"],
+    },
 }
 # Page sizes of the item lists and the change feed.
 API_PAGE_SIZE = 20
@@ -280,3 +285,12 @@ PUSH_TIMEOUT_SECONDS = 10
 PUSH_DEEP_LINK = os.environ.get("PUSH_DEEP_LINK", "czapp://item/{id}")
 if PUSH_WEBHOOK_URL or PUSH_JPUSH_APP_KEY:
     CHANNEL_ADAPTERS["app"] = "channels.push.adapter.AppPushAdapter"
+
+# --- Accessibility (accessibility/, docs/accessibility.md) ----------------------------
+# The reader's mode (关怀版, 纯文本, 高对比度, 大字版) from its cookie: inside the site
+# locale middleware so text-only labels speak the site's language; `a11y` in templates.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("sites.middleware.SiteLocaleMiddleware") + 1,
+    "accessibility.middleware.AccessibilityModeMiddleware",
+)
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("accessibility.context_processors.a11y")

@@ -1,0 +1,69 @@
+"""The server-side reading modes (A03, issue 6): standard, 关怀版 (senior), 纯文本 (text
+only), 高对比度 (high contrast) and 大字版 (large text). A reader picks one by following a
+plain link (no JavaScript needed); the choice is kept in a cookie, and every HTML response
+says `Vary: Cookie` so that no cache serves one mode's page to a reader of another."""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import translation
+
+COOKIE_NAME = "a11y_mode"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+STANDARD = "standard"
+SENIOR = "senior"
+TEXT = "text"
+CONTRAST = "contrast"
+LARGE = "large"
+MODES = (STANDARD, SENIOR, TEXT, CONTRAST, LARGE)
+
+# Labels by language: the portal's chrome speaks its site's language (zh-hans or en).
+LABELS = {
+    "zh-hans": {
+        STANDARD: "标准版",
+        SENIOR: "关怀版",
+        TEXT: "纯文本",
+        CONTRAST: "高对比度",
+        LARGE: "大字版",
+        "nav": "无障碍浏览",
+        "statement": "无障碍说明",
+        "toolbar": "无障碍工具条",
+        "current": "当前模式",
+    },
+    "en": {
+        STANDARD: "Standard",
+        SENIOR: "Senior mode",
+        TEXT: "Text only",
+        CONTRAST: "High contrast",
+        LARGE: "Large text",
+        "nav": "Accessible browsing",
+        "statement": "Accessibility",
+        "toolbar": "Accessibility toolbar",
+        "current": "Current mode",
+    },
+}
+
+
+def labels():
+    return LABELS["en" if (translation.get_language() or "").startswith("en") else "zh-hans"]
+
+
+def mode_of(request):
+    """The reading mode a request asks for: its cookie's value if it names a mode."""
+    if request is None:
+        return STANDARD
+    value = request.COOKIES.get(COOKIE_NAME, "")
+    return value if value in MODES else STANDARD
+
+
+def switch_url(mode, next_path):
+    """The link that switches to `mode` and comes back to `next_path`."""
+    return reverse("accessibility:mode", args=[mode]) + "?" + urlencode({"next": next_path})
+
+
+def mode_links(request):
+    """(mode, label, url, is_current) for each mode, to render as plain links."""
+    current = mode_of(request)
+    names = labels()
+    here = request.get_full_path() if request is not None else "/"
+    return [(mode, names[mode], switch_url(mode, here), mode == current) for mode in MODES]
