@@ -5,7 +5,8 @@ published page always has its deliveries recorded, and a delivery is never recor
 publish that rolled back. The row is also the lock and the memory of the delivery: its
 unique `idempotency_key` keeps a duplicate signal from creating a second row, its `status`
 moves pending → running → delivered/failed by conditional updates (one worker at a time),
-and its `state` holds what the adapter reported (e.g. the WeChat draft's media_id).
+or to waiting while the channel finishes work it accepted (a WeChat publish job), and its
+`state` holds what the adapter reported (e.g. the WeChat draft's media_id).
 """
 
 from django.db import models
@@ -26,6 +27,10 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "等待发送"
         RUNNING = "running", "正在发送"
+        # The channel accepted the delivery and is still processing it (WeChat reviews and
+        # publishes a submitted article within seconds to minutes); the outbox checks
+        # again at next_attempt_at without holding a worker meanwhile.
+        WAITING = "waiting", "渠道处理中"
         DELIVERED = "delivered", "已送达"
         FAILED = "failed", "失败"
         # A newer publish or an unpublish of the same page on the same channel came before

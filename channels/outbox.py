@@ -8,6 +8,11 @@ is not there yet). `run()` claims a row with a conditional UPDATE, so whatever e
 twice (a duplicate signal, the sweep, an editor's retry, two workers), the adapter runs
 once per attempt.
 
+A channel that accepts work and finishes it later (WeChat reviews a submitted article)
+raises DeliveryPending: the row goes to `waiting` and a deferred task checks again after
+the adapter's delay, so the worker is free for other deliveries meanwhile. Checks of a
+waiting row do not count as attempts.
+
 The internal search index has no channel here: search/signals.py already re-indexes on
 publish and unpublish, and a second, outbox-driven indexing would do the work twice.
 """
@@ -17,11 +22,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from wagtail.signals import page_published, page_unpublished
 
-from .adapters import DeliveryError, get_adapter
+from .adapters import DeliveryError, DeliveryPending, get_adapter
 from .models import Delivery
 
 logger = logging.getLogger(__name__)
@@ -179,12 +184,12 @@ def retry(delivery):
 
 
 def due_rows(now=None):
-    """Rows the sweep should enqueue: pending rows past their retry time (or never picked
-    up), and running rows whose worker's lease has run out."""
+    """Rows the sweep should enqueue: pending and waiting rows past their time (or never
+    picked up), and running rows whose worker's lease has run out."""
     now = now or timezone.now()
     grace = now - timedelta(seconds=conf("SWEEP_GRACE_SECONDS"))
     return Delivery.objects.filter(
-        Q(status=Delivery.Status.PENDING, next_attempt_at__lte=grace)
+        Q(status__in=[Delivery.Status.PENDING, Delivery.Status.WAITING], next_attempt_at__lte=grace)
         | Q(status=Delivery.Status.PENDING, next_attempt_at__isnull=True, created_at__lte=grace)
         | Q(status=Delivery.Status.RUNNING, locked_at__lt=now - timedelta(seconds=conf("LEASE_SECONDS")))
     )
@@ -212,12 +217,35 @@ def claim(delivery_id):
         Delivery.objects.filter(pk=delivery_id)
         .filter(
             Q(status=Delivery.Status.PENDING, next_attempt_at__isnull=True)
-            | Q(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+            | Q(status__in=[Delivery.Status.PENDING, Delivery.Status.WAITING], next_attempt_at__lte=now)
             | Q(status=Delivery.Status.RUNNING, locked_at__lt=now - timedelta(seconds=conf("LEASE_SECONDS")))
         )
-        .update(status=Delivery.Status.RUNNING, locked_at=now, attempts=F("attempts") + 1)
+        .update(
+            status=Delivery.Status.RUNNING,
+            locked_at=now,
+            # Checking on a job the channel already has is not another attempt.
+            attempts=Case(
+                When(status=Delivery.Status.WAITING, then=F("attempts")), default=F("attempts") + 1
+            ),
+        )
     )
     return now if claimed else None
+
+
+def poke(delivery_ids):
+    """Check waiting rows now rather than at their next scheduled check (the channel told
+    us the job is finished, e.g. WeChat's PUBLISHJOBFINISH event)."""
+    ids = list(
+        Delivery.objects.filter(pk__in=delivery_ids, status=Delivery.Status.WAITING).values_list(
+            "pk", flat=True
+        )
+    )
+    if ids:
+        Delivery.objects.filter(pk__in=ids, status=Delivery.Status.WAITING).update(
+            next_attempt_at=timezone.now()
+        )
+        transaction.on_commit(lambda: enqueue(ids))
+    return ids
 
 
 def _finish(delivery, locked_at, **values):
@@ -257,6 +285,8 @@ def run(delivery_id):
             result = adapter.withdraw(page, delivery)
         else:
             result = adapter.deliver(page, delivery.revision, delivery)
+    except DeliveryPending as pending:
+        return _waiting(delivery, locked_at, pending)
     except DeliveryError as error:
         return _failed(delivery, locked_at, error.reason, error.code, error.retryable)
     except Exception as error:
@@ -265,17 +295,34 @@ def run(delivery_id):
         logger.exception("Delivery %s crashed", delivery.pk)
         return _failed(delivery, locked_at, f"系统内部错误（{type(error).__name__}），将自动重试。", "", True)
 
+    state = {k: v for k, v in delivery.state.items() if k != "waiting"}
     _finish(
         delivery,
         locked_at,
         status=Delivery.Status.DELIVERED,
-        state={**delivery.state, **(result or {})},
+        state={**state, **(result or {})},
         delivered_at=timezone.now(),
         next_attempt_at=None,
         last_error="",
         error_code="",
     )
     return Delivery.Status.DELIVERED
+
+
+def _waiting(delivery, locked_at, pending):
+    next_at = timezone.now() + timedelta(seconds=pending.after)
+    state = {**delivery.state, "waiting": pending.reason}
+    if _finish(
+        delivery,
+        locked_at,
+        status=Delivery.Status.WAITING,
+        next_attempt_at=next_at,
+        state=state,
+        last_error="",
+        error_code="",
+    ):
+        enqueue([delivery.pk], run_after=next_at)
+    return Delivery.Status.WAITING
 
 
 def _failed(delivery, locked_at, reason, code, retryable):

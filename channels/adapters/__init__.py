@@ -5,7 +5,7 @@ from functools import cache
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from .base import ChannelAdapter, DeliveryError  # noqa: F401
+from .base import ChannelAdapter, DeliveryError, DeliveryPending  # noqa: F401
 
 
 @cache

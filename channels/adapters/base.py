@@ -12,6 +12,18 @@ class DeliveryError(Exception):
         self.code = code
 
 
+class DeliveryPending(Exception):
+    """The channel accepted the delivery and is still working on it (a WeChat publish job
+    under review). The outbox frees the worker and calls `deliver` (or `withdraw`) again
+    after `after` seconds; the adapter must then only check on the job it started, which
+    it recognises from what it recorded. `reason` is shown to editors meanwhile."""
+
+    def __init__(self, reason, *, after):
+        super().__init__(reason)
+        self.reason = reason
+        self.after = after
+
+
 class ChannelAdapter:
     """Delivers one published page revision to one channel.
 
@@ -25,7 +37,8 @@ class ChannelAdapter:
 
     def deliver(self, page, revision, delivery):
         """Deliver `revision` of `page`. Return a dict of outcome data to store on the
-        delivery (e.g. {"url": ...}); raise DeliveryError on failure."""
+        delivery (e.g. {"url": ...}); raise DeliveryError on failure, or DeliveryPending
+        when the channel took the work and its outcome is to be checked later."""
         raise NotImplementedError
 
     def withdraw(self, page, delivery):

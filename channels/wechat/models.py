@@ -11,6 +11,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -152,25 +153,46 @@ class WeChatArticle(models.Model):
     draft_revision_id = models.BigIntegerField(null=True, blank=True)
     submitted_revision_id = models.BigIntegerField(null=True, blank=True)
     publish_id = models.CharField(max_length=64, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
     article_id = models.CharField(max_length=128, blank=True)
     url = models.URLField("文章地址", max_length=500, blank=True)
+    # When an unpublish took the article down (freepublish/delete); cleared by a publish.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "微信文章"
         constraints = [models.UniqueConstraint(fields=["page", "account"], name="wechat_article_unique")]
 
+    def seconds_since_submit(self):
+        if self.submitted_at is None:
+            return 0.0
+        return (timezone.now() - self.submitted_at).total_seconds()
+
 
 class WeChatMassSend(models.Model):
     """A notification to followers. `clientmsgid` is derived from (page, revision), and
-    WeChat itself refuses a repeated one (45065), so the same revision goes out once."""
+    WeChat itself refuses a repeated one (45065), so the same revision goes out once. The
+    row is written (status `sending`) before the request, so it is also the lock that
+    turns a double click into one send."""
+
+    class Status(models.TextChoices):
+        SENDING = "sending", "正在群发"
+        SENT = "sent", "已群发"
+        FAILED = "failed", "群发失败"
 
     account = models.ForeignKey(WeChatAccount, on_delete=models.CASCADE, related_name="mass_sends")
     page = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     revision_id = models.BigIntegerField()
     clientmsgid = models.CharField(max_length=64)
     msg_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status, default=Status.SENT)
+    error = models.TextField("失败原因", blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sent_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = "微信群发"

@@ -3,14 +3,17 @@
 publish_article: limits are checked first (nothing is sent for an article WeChat would
 refuse); the cover goes up as a 2.35:1 thumb and every body image through media/uploadimg,
 each once per account (WeChatUpload); the body is converted (html.py); then draft/add — or
-draft/update of the page's existing draft — freepublish/submit, and freepublish/get is
-polled until the job is final.
+draft/update of the page's existing draft — and freepublish/submit. WeChat then reviews
+and publishes the job; instead of waiting for it, publish_article raises PublishPending
+and the outbox calls it again later (backing off, poll_delay), when it asks
+freepublish/get once. A PUBLISHJOBFINISH event that already brought the article URL
+(inbound.py) spares that request.
 
 Idempotency: the draft's media_id is saved the moment draft/add answers, and the submitted
 revision and publish_id the moment freepublish/submit answers, each in its own commit (the
 caller must not wrap this in a transaction). A retry after a crash therefore updates the
 same draft instead of adding one, and polls the job already submitted instead of submitting
-again. The one window left is a crash between WeChat accepting the submit and our save.
+again, and a check of a submitted job never submits. The one window left is a crash between WeChat accepting the submit and our save.
 
 send_to_followers (mass send) is a separate editor action with a clientmsgid derived from
 (page, revision): our record and WeChat's 45065 both stop a second send.
@@ -20,7 +23,10 @@ import hashlib
 import io
 import time
 
+from django.conf import settings
 from django.db import IntegrityError
+from django.utils import timezone
+from django.utils.functional import cached_property
 from PIL import Image as PILImage
 
 from .client import PortalWeChatClient, WeChatAPIError
@@ -51,6 +57,15 @@ class PublishError(Exception):
         self.code = code
 
 
+class PublishPending(Exception):
+    """WeChat has the job and is still publishing it; check again after `after` s."""
+
+    def __init__(self, record, *, after):
+        super().__init__("微信正在发布")
+        self.reason = f"已提交微信发布（publish_id {record.publish_id}），等待微信返回结果"
+        self.after = after
+
+
 def account_for(page):
     site = page.get_site()
     if site is None:
@@ -66,20 +81,22 @@ def client_for(account, **kwargs):
 
 
 class ArticlePublisher:
-    """One publish of one page revision. `sleep` is injectable (tests do not wait);
-    `on_draft_saved` runs right after the draft's media_id is committed (tests crash
-    there)."""
-
-    max_polls = 10
+    """One publish of one page revision, or one check of its submitted job. `sleep` (the
+    client's retry backoff) is injectable; `on_draft_saved` runs right after the draft's
+    media_id is committed (tests crash there)."""
 
     def __init__(self, page, revision, *, client=None, sleep=time.sleep, on_draft_saved=None):
         self.page = page
         self.revision = revision
-        self.content_page = revision.as_object() if revision is not None else page
         self.account = account_for(page)
         self.client = client or client_for(self.account, sleep=sleep)
         self.sleep = sleep
         self.on_draft_saved = on_draft_saved
+
+    @cached_property
+    def content_page(self):
+        # Only a submit needs the revision's content; a check of the job does not.
+        return self.revision.as_object() if self.revision is not None else self.page
 
     # --- article fields ----------------------------------------------------------------
 
@@ -181,9 +198,14 @@ class ArticlePublisher:
             answer = self.client.post_json("freepublish/submit", {"media_id": record.media_id})
             record.submitted_revision_id = revision_id
             record.publish_id = str(answer["publish_id"])
+            record.submitted_at = timezone.now()
+            record.article_id = ""
             record.url = ""
+            record.withdrawn_at = None
             record.save()
-        return self._await(record)
+            # WeChat takes a moment to review and publish: check back later, not now.
+            raise PublishPending(record, after=poll_delay(0))
+        return self._check(record)
 
     def _save_draft(self, record, article, revision_id):
         if record.media_id and record.draft_revision_id == revision_id:
@@ -205,33 +227,108 @@ class ArticlePublisher:
         if self.on_draft_saved:
             self.on_draft_saved(record)
 
-    def _await(self, record):
-        for attempt in range(self.max_polls):
-            answer = self.client.post_json("freepublish/get", {"publish_id": record.publish_id})
-            status = int(answer.get("publish_status", 1))
-            if status == 0:
-                items = (answer.get("article_detail") or {}).get("item") or []
-                record.article_id = answer.get("article_id", "")
-                record.url = items[0]["article_url"] if items else ""
-                record.save()
-                return {
-                    "url": record.url,
-                    "media_id": record.media_id,
-                    "publish_id": record.publish_id,
-                    "article_id": record.article_id,
-                }
-            if status in PUBLISH_FAILURES:
-                raise PublishError(
-                    f"{PUBLISH_FAILURES[status]}（发布状态 {status}），请修改内容后重新发布",
-                    code=f"publish_status:{status}",
-                )
-            self.sleep(min(0.5 * 2**attempt, 5))
-        # Still publishing: the job is recorded, so a retry polls it again.
-        raise PublishError("微信仍在处理发布，稍后将自动重试查询结果", retryable=True)
+    def _check(self, record):
+        """One look at the submitted job: its result, or PublishPending to look again."""
+        if not (record.url and record.article_id):  # else PUBLISHJOBFINISH already told us
+            finished = job_status(self.client, record)
+            if finished is None:
+                raise PublishPending(record, after=poll_delay(record.seconds_since_submit()))
+        return {
+            "url": record.url,
+            "media_id": record.media_id,
+            "publish_id": record.publish_id,
+            "article_id": record.article_id,
+        }
+
+
+#: First check of a submitted job, how much each wait grows, and the longest wait.
+POLL_FIRST_SECONDS = 0.2
+POLL_GROWTH = 0.5
+POLL_MAX_SECONDS = 60
+
+
+def poll_delay(elapsed):
+    """Seconds until the next freepublish/get of a job submitted `elapsed` seconds ago:
+    quick checks while a fast publish is likely, then each wait half the time spent so far
+    (geometric, ~15 checks to reach a minute), then once a minute."""
+    return min(max(POLL_FIRST_SECONDS, elapsed * POLL_GROWTH), POLL_MAX_SECONDS)
+
+
+def poll_deadline():
+    return getattr(settings, "WECHAT_PUBLISH_TIMEOUT", 3600)
+
+
+def job_status(client, record):
+    """Ask WeChat about the record's publish job once. Stores and returns True when it is
+    published; None while it is still publishing; raises PublishError when it failed or
+    has taken longer than WECHAT_PUBLISH_TIMEOUT."""
+    answer = client.post_json("freepublish/get", {"publish_id": record.publish_id})
+    status = int(answer.get("publish_status", 1))
+    if status == 0:
+        items = (answer.get("article_detail") or {}).get("item") or []
+        record.article_id = answer.get("article_id", "")
+        record.url = items[0]["article_url"] if items else ""
+        record.save()
+        return True
+    if status in PUBLISH_FAILURES:
+        raise PublishError(
+            f"{PUBLISH_FAILURES[status]}（发布状态 {status}），请修改内容后重新发布",
+            code=f"publish_status:{status}",
+        )
+    if record.seconds_since_submit() > poll_deadline():
+        minutes = round(poll_deadline() / 60)
+        # Final, so the editor sees it; their retry only asks about the same job again.
+        raise PublishError(
+            f"微信超过 {minutes} 分钟仍未返回发布结果（publish_id {record.publish_id}），"
+            "请在微信公众平台查看，或稍后点击重试再次查询",
+            code="publish_timeout",
+        )
+    return None
 
 
 def publish_article(page, revision, **kwargs):
     return ArticlePublisher(page, revision, **kwargs).run()
+
+
+def withdraw_article(page, *, client=None, sleep=time.sleep):
+    """Take an unpublished page's article down from WeChat (freepublish/delete), so a
+    reader opening an old link or the account's history no longer finds it. Nothing to do
+    when the page never reached WeChat. A job still under review is checked first
+    (PublishPending until WeChat knows its outcome). The draft stays, so publishing the
+    page again updates it."""
+    record = WeChatArticle.objects.filter(page_id=page.pk).select_related("account").first()
+    if record is None or not record.publish_id:
+        return {"withdrawn": False}
+    account = record.account
+    if not account.is_configured:
+        raise PublishError(f"公众号“{account}”已停用或未配置，无法从微信撤下该文章，请在微信公众平台手动删除")
+    client = client or client_for(account, sleep=sleep)
+    try:
+        if not record.article_id:
+            try:
+                finished = job_status(client, record)
+            except PublishError:
+                finished = False  # the job failed: nothing was published
+            if finished is None:
+                raise PublishPending(record, after=poll_delay(record.seconds_since_submit()))
+        if record.article_id:
+            try:
+                client.post_json("freepublish/delete", {"article_id": record.article_id, "index": 0})
+            except WeChatAPIError as exc:
+                # Gone already: deleted in the platform, or by our own earlier try whose
+                # answer was lost.
+                if exc.code != 40007:
+                    raise
+    except WeChatAPIError as exc:
+        raise PublishError(exc.reason, retryable=exc.retryable, code=exc.code) from exc
+    article_id = record.article_id
+    record.publish_id = ""
+    record.submitted_revision_id = None
+    record.article_id = ""
+    record.url = ""
+    record.withdrawn_at = timezone.now()
+    record.save()
+    return {"withdrawn": bool(article_id), "article_id": article_id}
 
 
 def clientmsgid_for(page, revision):

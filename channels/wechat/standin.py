@@ -4,12 +4,15 @@ No machine here reaches WeChat, so tests and the demo (`manage.py wechat_standin
 this server. It implements the endpoints the channel uses (docs/wechat.md) with WeChat's
 request and response shapes, records every request, and can be told to misbehave for the
 next N calls of an endpoint: an errcode (-1, 40001, 42001, 45009, ...), an HTTP 5xx, a delay
-(to provoke client timeouts) or a body that is not JSON.
+(to provoke client timeouts) or a body that is not JSON. `hold(endpoint)` parks the next
+call of an endpoint unprocessed until released, then drops its connection: a test kills
+the calling worker meanwhile, as if it died before the request reached WeChat.
 
     standin = WeChatStandin().start()
     standin.base_url            # → settings.WECHAT_API_BASE_URL
     standin.inject("draft/add", errcode=-1, times=2)
     standin.calls("freepublish/submit")
+    arrived, release = standin.hold("freepublish/submit")
     standin.stop()
 """
 
@@ -29,6 +32,7 @@ class WeChatStandin:
         self.lock = threading.Lock()
         self.requests = []
         self.faults = {}
+        self.holds = {}
         self.tokens = set()
         self.token_ttl = token_ttl
         #: freepublish/get answers "publishing" (1) this many times before the final status
@@ -40,6 +44,7 @@ class WeChatStandin:
         self.drafts = {}
         self.publishes = {}
         self.mass_sends = {}
+        self.deleted = []
         self.menu = None
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
@@ -71,6 +76,15 @@ class WeChatStandin:
             self.faults.setdefault(endpoint, []).extend(
                 [{"errcode": errcode, "status": status, "delay": delay, "non_json": non_json}] * times
             )
+
+    def hold(self, endpoint):
+        """Park the next call of `endpoint`: it is logged (answer {"errcode": "dropped"}),
+        `arrived` is set, and once `release` is set its connection is closed with no
+        answer and nothing done. Returns (arrived, release) events."""
+        arrived, release = threading.Event(), threading.Event()
+        with self.lock:
+            self.holds[endpoint] = (arrived, release)
+        return arrived, release
 
     def expire_tokens(self):
         """Invalidate every issued token, as WeChat does when the secret is reset."""
@@ -111,6 +125,9 @@ class WeChatStandin:
                 endpoint = parts.path.removeprefix("/cgi-bin/")
                 query = {k: v[0] for k, v in parse_qs(parts.query).items()}
                 status, answer = standin._dispatch(endpoint, query, body, self.headers)
+                if status is None:  # a held call: hang up without an answer
+                    self.close_connection = True
+                    return
                 if isinstance(answer, bytes):
                     payload, ctype = answer, "text/html"
                 else:
@@ -136,6 +153,13 @@ class WeChatStandin:
             self.requests.append(record)
             queue = self.faults.get(endpoint)
             fault = queue.pop(0) if queue else None
+            held = self.holds.pop(endpoint, None)
+        if held:
+            arrived, release = held
+            record["status"], record["answer"] = None, {"errcode": "dropped"}
+            arrived.set()
+            release.wait(60)
+            return None, None
         if fault and fault["delay"]:
             time.sleep(fault["delay"])
         if fault and fault["status"]:
@@ -260,6 +284,18 @@ class WeChatStandin:
         else:
             answer["fail_idx"] = [1]
         return answer
+
+    def _ep_freepublish_delete(self, data):
+        article_id = data.get("article_id")
+        job = next(
+            (j for j in self.publishes.values() if j["article_id"] == article_id and j["status"] == 0),
+            None,
+        )
+        if job is None or job["polls"] <= self.polls_before_done:
+            return {"errcode": 40007, "errmsg": "invalid article_id"}
+        job["status"] = 5  # "deleted", as freepublish/get reports it afterwards
+        self.deleted.append(article_id)
+        return {"errcode": 0, "errmsg": "ok"}
 
     def _ep_message_mass_sendall(self, data):
         clientmsgid = data.get("clientmsgid")

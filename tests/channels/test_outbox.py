@@ -1,5 +1,5 @@
 """The outbox: rows written by the publish signals, idempotency, claiming, retries with
-exponential backoff, leases and the sweep."""
+exponential backoff, leases, the sweep, and rows waiting on a channel's job."""
 
 import datetime as dt
 import threading
@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.signals import page_published
 
 from channels import outbox
-from channels.adapters import DeliveryError
+from channels.adapters import DeliveryError, DeliveryPending
 from channels.models import Delivery
 from tests.factories import make_article, make_column, make_site
 
@@ -289,3 +289,119 @@ def test_deliveries_are_queued_ahead_of_bulk_work_and_web_ahead_of_slow_channels
     outbox.enqueue([wechat.pk, web.pk])
     queued = {r.args[0]: r.task.priority for r in task_backends["default"].results}
     assert queued == {web.pk: 20, wechat.pk: 10}
+
+
+def test_a_pending_channel_job_waits_without_counting_attempts_then_delivers(scripted, column):
+    """A channel that accepted the work and finishes it later (WeChat's publish job): the row
+    waits, each check is a separate run that does not use up an attempt."""
+    checking = DeliveryPending("已提交微信发布（publish_id 7），等待微信返回结果", after=0.2)
+    scripted.outcomes["wechat"] = [checking, checking, {"url": "https://mp.weixin.qq.com/s/x"}]
+    with time_machine.travel(T0, tick=False) as clock:
+        article = make_article(column)
+        row = rows(article, channel="wechat")[0]
+        assert outbox.run(row.pk) == "waiting"
+        row.refresh_from_db()
+        assert (row.status, row.attempts, row.next_attempt_at) == (
+            "waiting",
+            1,
+            T0 + dt.timedelta(seconds=0.2),
+        )
+        assert row.state["waiting"] == checking.reason
+        assert outbox.run(row.pk) is None  # not due yet
+        clock.shift(0.2)
+        assert outbox.run(row.pk) == "waiting"
+        clock.shift(0.2)
+        assert outbox.run(row.pk) == "delivered"
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == ("delivered", 1, "")
+    assert row.state == {"url": "https://mp.weixin.qq.com/s/x"}
+    assert [c[1] for c in scripted.calls].count("wechat") == 3
+
+
+def test_the_sweep_picks_up_a_waiting_row_whose_check_was_lost(scripted, settings, column):
+    settings.CHANNEL_SWEEP_GRACE_SECONDS = 60
+    scripted.outcomes["wechat"] = [DeliveryPending("微信处理中", after=5)]
+    with time_machine.travel(T0, tick=False) as clock:
+        article = make_article(column)
+        web, wechat = rows(article)
+        outbox.run(web.pk)
+        assert outbox.run(wechat.pk) == "waiting"
+        clock.shift(64)
+        assert outbox.sweep() == []
+        clock.shift(2)
+        assert outbox.sweep() == [wechat.pk]  # the immediate backend ran it
+    assert [r.status for r in rows(article)] == ["delivered", "delivered"]
+
+
+def test_poke_checks_a_waiting_row_now(scripted, column, django_capture_on_commit_callbacks):
+    scripted.outcomes["wechat"] = [DeliveryPending("微信处理中", after=60)]
+    article = make_article(column)
+    web, wechat = rows(article)
+    assert outbox.run(wechat.pk) == "waiting"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.poke([wechat.pk, web.pk]) == [wechat.pk]  # web is not waiting
+    wechat.refresh_from_db()
+    assert wechat.status == "delivered"
+
+
+class TestIdleWorkerWait:
+    """channels.tasks.wait_while_idle: an idle database worker waits for a check due within
+    its polling interval instead of sleeping past it; it never waits while other work is
+    ready, nor for a check that is far off."""
+
+    @pytest.fixture
+    def waiting(self, scripted, column):
+        scripted.outcomes["wechat"] = [DeliveryPending("微信处理中", after=0.3)]
+        article = make_article(column)
+        row = rows(article, channel="wechat")[0]
+        return row
+
+    @pytest.fixture
+    def backend(self, settings):
+        from django_tasks import task_backends
+
+        settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+        return task_backends["default"]
+
+    def run(self, row, backend, clock):
+        from channels.tasks import wait_while_idle
+
+        slept = []
+
+        def sleep(seconds):
+            slept.append(seconds)
+            clock.shift(seconds)
+
+        assert outbox.run(row.pk) == "waiting"
+        wait_while_idle(row.pk, backend, sleep=sleep)
+        return slept
+
+    def test_waits_until_the_check_is_due(self, waiting, backend):
+        from django_tasks_db.models import DBTaskResult
+
+        with time_machine.travel(T0, tick=False) as clock:
+            slept = self.run(waiting, backend, clock)
+            assert sum(slept) == pytest.approx(0.3)
+            assert all(s <= 0.1 + 1e-9 for s in slept)
+            # The check's own deferred task is now due: the worker takes it next.
+            assert list(DBTaskResult.objects.ready().values_list("args_kwargs", flat=True)) == [
+                {"args": [waiting.pk], "kwargs": {}}
+            ]
+
+    def test_does_not_wait_while_another_delivery_is_ready(self, waiting, backend):
+        web = Delivery.objects.get(page_id=waiting.page_id, channel="web")
+        with time_machine.travel(T0, tick=False) as clock:
+            outbox.enqueue([web.pk])
+            assert self.run(waiting, backend, clock) == []
+
+    def test_bulk_work_waits_for_the_check(self, waiting, backend):
+        from channels.tasks import sweep_deliveries
+
+        with time_machine.travel(T0, tick=False) as clock:
+            sweep_deliveries.enqueue()  # default priority, below deliveries
+            assert sum(self.run(waiting, backend, clock)) == pytest.approx(0.3)
+
+    def test_does_not_wait_for_a_check_beyond_the_polling_interval(self, scripted, waiting, backend):
+        scripted.outcomes["wechat"] = [DeliveryPending("微信处理中", after=5)]
+        with time_machine.travel(T0, tick=False) as clock:
+            assert self.run(waiting, backend, clock) == []

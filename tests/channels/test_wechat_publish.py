@@ -1,16 +1,22 @@
 """Publishing to WeChat against the stand-in: limits before any request, images uploaded
 once, re-publish updates the same draft, a crash after draft/add does not double-post,
-100 items each delivered once, mass send goes out once."""
+the submitted job is checked in separate steps (never resubmitted), 100 items each
+delivered once, unpublish takes the article down, mass send goes out once."""
+
+import datetime as dt
 
 import pytest
+import time_machine
 
-from channels.adapters.base import DeliveryError
+from channels.adapters.base import DeliveryError, DeliveryPending
 from channels.adapters.wechat import WeChatAdapter
 from channels.wechat.models import WeChatArticle
-from channels.wechat.publish import send_to_followers
+from channels.wechat.publish import poll_delay, send_to_followers
 from tests.factories import make_article
 
 from .wechat_fixtures import account, article_with_images, column, make_image, standin  # noqa: F401
+
+T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
 
 class Crash(Exception):
@@ -18,8 +24,16 @@ class Crash(Exception):
 
 
 def deliver(page, **kwargs):
+    """Publish the page's latest revision the way the outbox does: the submit step, then
+    as many separate checks as WeChat needs (each a new call, as from a deferred task)."""
     page.refresh_from_db()
-    return WeChatAdapter(sleep=lambda s: None, **kwargs).deliver(page, page.latest_revision, None)
+    adapter = WeChatAdapter(sleep=lambda s: None, **kwargs)
+    for _ in range(20):
+        try:
+            return adapter.deliver(page, page.latest_revision, None)
+        except DeliveryPending as pending:
+            assert 0 < pending.after <= 60 and "publish_id" in pending.reason
+    raise AssertionError("still publishing after 20 checks")
 
 
 def test_publish_article_end_to_end(standin, column):  # noqa: F811
@@ -118,14 +132,53 @@ def test_rejected_by_review_is_final(standin, column):  # noqa: F811
     assert "审核" in exc.value.reason and not exc.value.retryable
 
 
-def test_still_publishing_is_retryable_and_the_retry_only_polls(standin, column):  # noqa: F811
-    standin.polls_before_done = 12
+def test_a_submitted_job_is_checked_in_separate_steps_and_never_resubmitted(standin, column):  # noqa: F811
+    standin.polls_before_done = 3
     page = article_with_images(column)
-    with pytest.raises(DeliveryError) as exc:
-        deliver(page)
-    assert exc.value.retryable
-    assert deliver(page)["url"]
+    page.refresh_from_db()
+    adapter = WeChatAdapter(sleep=lambda s: None)
+    with pytest.raises(DeliveryPending) as submitted:
+        adapter.deliver(page, page.latest_revision, None)
+    # Submitting does not wait for the result: the first check is a later, separate call.
+    assert submitted.value.after == 0.2
+    assert standin.calls("freepublish/get") == []
+    for checks in (1, 2, 3):
+        with pytest.raises(DeliveryPending):
+            adapter.deliver(page, page.latest_revision, None)
+        assert len(standin.calls("freepublish/get")) == checks
+    assert adapter.deliver(page, page.latest_revision, None)["url"].startswith("https://mp.weixin.qq.com/")
+    assert len(standin.calls("freepublish/get")) == 4
+    assert len(standin.calls("draft/add")) == len(standin.calls("freepublish/submit")) == 1
+
+
+def test_checks_back_off_geometrically_up_to_a_minute():
+    assert [poll_delay(s) for s in (0, 0.1, 1, 10, 100, 1000)] == [0.2, 0.2, 0.5, 5, 50, 60]
+
+
+def test_a_job_still_publishing_past_the_deadline_fails_and_a_retry_only_asks_again(
+    standin,  # noqa: F811
+    column,  # noqa: F811
+    settings,
+):
+    settings.WECHAT_PUBLISH_TIMEOUT = 600
+    standin.polls_before_done = 100
+    page = article_with_images(column)
+    page.refresh_from_db()
+    adapter = WeChatAdapter(sleep=lambda s: None)
+    with time_machine.travel(T0, tick=False) as clock:
+        with pytest.raises(DeliveryPending):
+            adapter.deliver(page, page.latest_revision, None)
+        clock.shift(599)
+        with pytest.raises(DeliveryPending) as pending:
+            adapter.deliver(page, page.latest_revision, None)
+        assert pending.value.after == 60
+        clock.shift(2)
+        for _ in range(2):  # the timeout, then an editor's retry of the failed row
+            with pytest.raises(DeliveryError) as exc:
+                adapter.deliver(page, page.latest_revision, None)
+            assert not exc.value.retryable and "超过 10 分钟仍未返回发布结果" in exc.value.reason
     assert len(standin.calls("freepublish/submit")) == 1
+    assert len(standin.calls("freepublish/get")) == 3
 
 
 def test_hundred_items_each_delivered_once(standin, column):  # noqa: F811
