@@ -9,4 +9,4 @@ class PortalApiConfig(AppConfig):
     verbose_name = "App 接口"
 
     def ready(self):
-        from . import changes, cors  # noqa: F401 — connect the signal receivers
+        from . import changes, cors, schema  # noqa: F401 — signal receivers, OpenAPI extension

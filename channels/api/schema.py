@@ -1,5 +1,26 @@
-"""OpenAPI additions: the search endpoints (search/views.py, plain Django views owned by the
+"""OpenAPI of the app API: only /api/v1/ is described (not Wagtail's API v2 or the admin's),
+the API key scheme of the write API, and the search endpoints (search/views.py, plain Django views owned by the
 search app) documented in the app API's schema, as they answer (see docs/search.md)."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+def only_app_api(endpoints):
+    """drf-spectacular PREPROCESSING_HOOK: the app API's own endpoints."""
+    return [e for e in endpoints if e[0].startswith("/api/v1/")]
+
+
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "channels.api.write.ApiKeyAuthentication"
+    name = "apiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "网站的信息报送接口密钥（czk_…），由平台管理员签发：manage.py api_key issue",
+        }
+
 
 _SEARCH_PARAMS = [
     ("q", "string", "搜索词"),

@@ -38,11 +38,12 @@ def find_site(value):
     """A site by id or hostname[:port]; None if there is none."""
     sites = Site.objects.select_related("root_page")
     value = value.strip().lower()
-    if value.isdigit():
-        return sites.filter(pk=int(value)).first()
+    if value.isascii() and value.isdigit():
+        return sites.filter(pk=int(value)).first() if len(value) <= 10 and int(value) <= MAX_ID else None
     host, _, port = value.partition(":")
     if port:
-        return sites.filter(hostname=host, port=int(port)).first() if port.isdigit() else None
+        valid_port = port.isascii() and port.isdigit() and int(port) < 65536
+        return sites.filter(hostname=host, port=int(port)).first() if valid_port else None
     return sites.filter(hostname=host).order_by("-is_default_site", "port").first()
 
 
@@ -73,13 +74,23 @@ def lang_of(request, default="zh-hans"):
     return lang
 
 
+# Ids are 32-bit integers in the database (Wagtail's page ids); a larger one names nothing.
+MAX_ID = 2**31 - 1
+
+
 def int_param(request, name, minimum=1):
     value = request.query_params.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit() or int(value) < minimum or len(value) > 12:
+    if not value.isascii() or not value.isdigit() or len(value) > 12 or not minimum <= int(value) <= MAX_ID:
         raise bad_param(name, "应为正整数")
     return int(value)
+
+
+def check_id(pk, what):
+    """404 for an id in the URL that no row can have."""
+    if pk > MAX_ID:
+        raise not_found(f"{what} {pk} 不存在")
 
 
 def page_size(request):
@@ -132,7 +143,9 @@ def decode_cursor(request, name="cursor"):
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
         moment_text, _, pk_text = raw.partition("|")
         moment = parse_datetime(moment_text)
-        if moment is None or moment.tzinfo is None or not pk_text.isdigit():
+        if moment is None or moment.tzinfo is None or not (pk_text.isascii() and pk_text.isdigit()):
+            raise ValueError
+        if len(pk_text) > 10 or int(pk_text) > MAX_ID:
             raise ValueError
         return moment, int(pk_text)
     except (ValueError, binascii.Error, UnicodeDecodeError):

@@ -29,4 +29,6 @@ urlpatterns = [
     # Renditions in the sizes items list (channels/api/renditions.py): made on first request,
     # then a redirect to the stored file.
     re_path(r"^images/([^/]*)/(\d*)/([^/]*)/[^/]*$", ServeView.as_view(action="redirect"), name="api-image"),
+    # Anything else under /api/v1/ is a problem+json 404, not the web site's HTML page.
+    re_path(r"^", views.no_such_endpoint),
 ]

@@ -2,7 +2,8 @@
 the change feed and draft previews. docs/api.md describes them for integrators."""
 
 from django.db.models import Q
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import JsonResponse
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from wagtail.models import Page, Site
 
@@ -17,9 +18,10 @@ from .changes import feed
 from .items import ITEM_MODELS, Renderer, articles, topics
 from .models import ChangeEvent
 from .preview import check_token
-from .problems import bad_param, not_found
+from .problems import bad_param, not_found, problem_body
 from .scope import (
     LANGUAGES,
+    check_id,
     choice_param,
     date_param,
     decode_cursor,
@@ -35,8 +37,22 @@ VALIDITIES = [v for v in Validity.values if v]
 SITE_PARAM = OpenApiParameter("site", str, description="网站编号或域名；省略时按请求的域名确定网站")
 LANG_PARAM = OpenApiParameter("lang", str, enum=list(LANGUAGES), description="语言，默认为网站的语言")
 PAGE_SIZE_PARAM = OpenApiParameter(
-    "page_size", int, description="每页条数，默认 20，超过 100 按 100 计", extensions={"minimum": 1}
+    "page_size", int, description="每页条数（正整数），默认 20，超过 100 按 100 计"
 )
+
+
+PROBLEM = "application/problem+json"
+ERRORS = {
+    (400, PROBLEM): OpenApiResponse(
+        doc.ProblemSerializer, description="参数错误（未知参数、游标无效等），指明参数"
+    ),
+    (404, PROBLEM): OpenApiResponse(doc.ProblemSerializer, description="网站或信息不存在"),
+    (429, PROBLEM): OpenApiResponse(doc.ProblemSerializer, description="请求过于频繁"),
+}
+
+
+def responses(ok, *, codes=(400, 404, 429)):
+    return {200: ok, **{key: value for key, value in ERRORS.items() if key[0] in codes}}
 
 
 def next_link(request, name, value):
@@ -52,6 +68,11 @@ def latest_change(root):
         .values_list("created_at", flat=True)
         .first()
     )
+
+
+def no_such_endpoint(request, *args, **kwargs):
+    body = problem_body(404, "not-found", "不存在", f"没有这个接口：{request.path}，接口列表见 /api/v1/docs/")
+    return JsonResponse(body, status=404, content_type=PROBLEM, json_dumps_params={"ensure_ascii": False})
 
 
 # --- sites ------------------------------------------------------------------------------
@@ -89,7 +110,7 @@ class SitesView(ApiView):
     @extend_schema(
         summary="网站列表",
         parameters=[LANG_PARAM],
-        responses=doc.SiteListSerializer,
+        responses=responses(doc.SiteListSerializer),
         operation_id="sites_list",
     )
     def get(self, request):
@@ -102,9 +123,10 @@ class SitesView(ApiView):
 class SiteDetailView(ApiView):
     params = frozenset({"lang"})
 
-    @extend_schema(summary="网站信息", parameters=[LANG_PARAM], responses=doc.SiteSerializer)
+    @extend_schema(summary="网站信息", parameters=[LANG_PARAM], responses=responses(doc.SiteSerializer))
     def get(self, request, pk):
         lang = lang_of(request)
+        check_id(pk, "网站")
         site = Site.objects.filter(pk=pk).first()
         if site is None:
             raise not_found(f"网站 {pk} 不存在")
@@ -118,7 +140,9 @@ class ColumnsView(ApiView):
     params = frozenset({"site", "lang"})
 
     @extend_schema(
-        summary="网站的栏目树", parameters=[SITE_PARAM, LANG_PARAM], responses=doc.ColumnTreeSerializer
+        summary="网站的栏目树",
+        parameters=[SITE_PARAM, LANG_PARAM],
+        responses=responses(doc.ColumnTreeSerializer),
     )
     def get(self, request):
         scope = resolve(request)
@@ -205,7 +229,8 @@ class ItemsView(ApiView):
             OpenApiParameter("cursor", str, description="上一页返回的 next_cursor"),
             PAGE_SIZE_PARAM,
         ],
-        responses=doc.ItemListSerializer,
+        responses=responses(doc.ItemListSerializer),
+        operation_id="items_list",
     )
     def get(self, request):
         scope = resolve(request)
@@ -297,10 +322,11 @@ class ItemDetailView(ApiView):
         summary="信息详情",
         description="文章含清洁的正文 HTML（绝对地址）、图片和附件；专题含各版块。",
         parameters=[SITE_PARAM, LANG_PARAM],
-        responses=doc.ItemDetailSerializer,
+        responses=responses(doc.ItemDetailSerializer),
     )
     def get(self, request, pk):
         scope = resolve(request)
+        check_id(pk, "信息")
         page = _live_item(pk)
         if page is None:
             raise not_found(f"信息 {pk} 不存在或未发布")
@@ -322,10 +348,15 @@ class PreviewView(ApiView):
             OpenApiParameter("token", str, description="后台“App 预览链接”给出的令牌", required=True),
             LANG_PARAM,
         ],
-        responses=doc.ItemDetailSerializer,
+        responses={
+            **responses(doc.ItemDetailSerializer, codes=(400, 404)),
+            (401, PROBLEM): OpenApiResponse(doc.ProblemSerializer, description="缺少、伪造或过期的预览令牌"),
+            (403, PROBLEM): OpenApiResponse(doc.ProblemSerializer, description="令牌属于其他页面"),
+        },
     )
     def get(self, request, pk):
         check_token(request.query_params.get("token") or request.headers.get("X-Preview-Token"), pk)
+        check_id(pk, "信息")
         page = Page.objects.filter(pk=pk).first()
         if page is None or not isinstance(page.specific, tuple(ITEM_MODELS.values())):
             raise not_found(f"信息 {pk} 不存在")
@@ -340,7 +371,9 @@ class PreviewView(ApiView):
 class OrganisationsView(ApiView):
     params = frozenset({"lang"})
 
-    @extend_schema(summary="发布机构", parameters=[LANG_PARAM], responses=doc.OrganisationListSerializer)
+    @extend_schema(
+        summary="发布机构", parameters=[LANG_PARAM], responses=responses(doc.OrganisationListSerializer)
+    )
     def get(self, request):
         lang = lang_of(request)
 
@@ -360,7 +393,7 @@ class OrganisationsView(ApiView):
 class CategoriesView(ApiView):
     params = frozenset()
 
-    @extend_schema(summary="主题分类", responses=doc.CategoryListSerializer)
+    @extend_schema(summary="主题分类", responses=responses(doc.CategoryListSerializer))
     def get(self, request):
         return Response(
             {
@@ -391,12 +424,12 @@ class ChangesView(ApiView):
             OpenApiParameter("since", str, description="上次返回的 next_since；省略则从头同步"),
             PAGE_SIZE_PARAM,
         ],
-        responses=doc.ChangesSerializer,
+        responses=responses(doc.ChangesSerializer),
     )
     def get(self, request):
         scope = resolve(request)
         since_text = request.query_params.get("since") or "0"
-        if not since_text.isdigit() or len(since_text) > 18:
+        if not since_text.isascii() or not since_text.isdigit() or len(since_text) > 18:
             raise bad_param("since", "同步游标无效，请使用上次返回的 next_since")
         size = page_size(request)
 

@@ -216,11 +216,16 @@ class WriteView(APIView):
         }
 
 
+PROBLEM = "application/problem+json"
 SUBMISSION_RESPONSES = {
-    400: OpenApiResponse(doc.ProblemSerializer, description="请求体或字段错误，未写入任何内容"),
-    401: OpenApiResponse(doc.ProblemSerializer, description="缺少或无效的接口密钥"),
-    403: OpenApiResponse(doc.ProblemSerializer, description="无权发布或向其他网站报送"),
-    409: OpenApiResponse(doc.ProblemSerializer, description="冲突"),
+    (400, PROBLEM): OpenApiResponse(doc.ProblemSerializer, description="请求体或字段错误，未写入任何内容"),
+    (401, PROBLEM): OpenApiResponse(doc.ProblemSerializer, description="缺少或无效的接口密钥"),
+    (403, PROBLEM): OpenApiResponse(doc.ProblemSerializer, description="无权发布或向其他网站报送"),
+    (404, PROBLEM): OpenApiResponse(doc.ProblemSerializer, description="外部编号的信息不存在"),
+    (409, PROBLEM): OpenApiResponse(
+        doc.ProblemSerializer, description="冲突：已存在、属于其他网站、已在审核中或栏目无审核流程"
+    ),
+    (415, PROBLEM): OpenApiResponse(doc.ProblemSerializer, description="请求体不是JSON"),
 }
 ACTION_PARAM = OpenApiParameter(
     "action",
