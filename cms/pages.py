@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Max
+from django.http import Http404
 from django.utils import timezone
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
@@ -191,6 +192,20 @@ class ColumnPage(Page):
             .order_by("-listings__published_at", "-listings__article")
         )
 
+    def route(self, request, path_components):
+        """Wagtail finds the child named by the URL among get_children(), which SQLite answers
+        by walking the (depth, path) index over every child of a long column (7 ms at 20k
+        articles); the slug's own index finds the few pages with that slug directly."""
+        if not path_components:
+            return super().route(request, path_components)
+        slug, remaining = path_components[0], path_components[1:]
+        candidates = Page.objects.filter(slug=slug, path__range=Page._get_children_path_interval(self.path))
+        child = next((page for page in candidates if page.depth == self.depth + 1), None)
+        if child is None:
+            raise Http404
+        child._cached_parent_obj = self  # as Wagtail does: saves a query in get_context
+        return child.specific.route(request, remaining)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         paginator = Paginator(self.articles(), settings.COLUMN_PAGE_SIZE)
@@ -213,14 +228,24 @@ class ColumnPage(Page):
             page_obj = paginator.page(paginator.num_pages)
         context["page_obj"] = page_obj
         context["articles"] = page_obj.object_list
-        # Filtering on the (indexed) content type makes the database walk the few columns
-        # rather than every child of a long column, whose articles share its path prefix.
-        context["subcolumns"] = (
-            Page.objects.live()
-            .child_of(self)
-            .filter(content_type=ContentType.objects.get_for_model(ColumnPage))
-        )
+        context["subcolumns"] = self.child_sections(ColumnPage)
         return context
+
+    def child_sections(self, *models):
+        """The live children of these page types (sub-columns, topics) in tree order.
+
+        A long column has thousands of article children sharing its path prefix. The query
+        is driven by the content-type index (few rows per type); grandchildren are left out
+        here rather than by a depth condition, because with one SQLite walks the (depth,
+        path) index over every child of the column: 9 ms instead of 0.3 ms at 20k articles.
+        """
+        types = [ContentType.objects.get_for_model(model) for model in models]
+        pages = (
+            Page.objects.live()
+            .filter(content_type__in=types, path__range=Page._get_children_path_interval(self.path))
+            .order_by("path")
+        )
+        return [page for page in pages if page.depth == self.depth + 1]
 
     def save(self, *args, **kwargs):
         if self.review_workflow_id is None and self.column_type in NEWS_COLUMN_TYPES:

@@ -51,7 +51,8 @@ def make_article(column, title=None, publish=True, user=None, **fields):
     fields.setdefault("published_at", timezone.now())
     # A draft is not live until its revision is published.
     fields.setdefault("live", publish)
-    article = ArticlePage(title=title or f"推进电子政务建设 第{n}期", slug=f"article-{n}", **fields)
+    fields.setdefault("slug", f"article-{n}")
+    article = ArticlePage(title=title or f"推进电子政务建设 第{n}期", **fields)
     column.add_child(instance=article)
     revision = article.save_revision(user=user)
     if publish:

@@ -234,7 +234,7 @@ def _paginate(items, request, size):
 
 def _column(request, wap, page):
     page_obj = _paginate(page.articles(), request, PAGE_SIZE)
-    subcolumns = Page.objects.live().child_of(page).type(ColumnPage, TopicPage)
+    subcolumns = page.child_sections(ColumnPage, TopicPage)
     return render(
         request,
         "wap/column.html",

@@ -90,3 +90,23 @@ def test_article_page_query_count_is_small(client, cluster):
     # A guard against per-block or per-attachment lookups creeping in: Wagtail's routing
     # and site lookups, the profile, menu, breadcrumbs, column, organisation, attachments.
     assert queries <= 20, queries
+
+
+def test_column_routes_to_its_own_child_by_slug_and_lists_only_child_columns(client, cluster):
+    news = cluster[0]
+    sub = make_column(news, "图片新闻", slug="tupian")
+    # The same slug one level further down must not answer for the column's own child.
+    nested = make_column(sub, "深层栏目", slug="shared")
+    make_article(sub, "子栏目中的信息", slug="shared-article")
+    own = make_article(news, "栏目中的信息", slug="shared")
+
+    response = client.get("/news/shared/", HTTP_HOST=WWW)
+    assert response.status_code == 200 and own.title in response.content.decode()
+    assert client.get("/news/tupian/shared/", HTTP_HOST=WWW).context["page"].pk == nested.pk
+    assert client.get("/news/shared-article/", HTTP_HOST=WWW).status_code == 404
+    assert client.get("/news/no-such-item/", HTTP_HOST=WWW).status_code == 404
+
+    # Sub-columns: the column's live child columns only, not its articles or grandchildren.
+    assert [p.pk for p in news.child_sections(type(news))] == [sub.pk]
+    body = client.get("/news/", HTTP_HOST=WWW).content.decode()
+    assert 'href="/news/tupian/"' in body and 'href="/news/tupian/shared/"' not in body
