@@ -40,7 +40,7 @@ CHECKS = [
     checks.response_schema_conformance,
 ]
 MAX_EXAMPLES = 100  # per operation
-TIME_BUDGET_SECONDS = 35  # for all operations together
+TIME_BUDGET_SECONDS = 30  # for all operations together
 
 
 def current_schema():
