@@ -12,6 +12,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import outbox
 from .models import Delivery
+from .wechat.publish import mass_send_for, published_article
 
 
 def _editable_page(user, page_id):
@@ -27,10 +28,19 @@ def page_deliveries(request, page_id):
     latest = {}
     for row in rows:  # newest first: the first row per channel is its current state
         latest.setdefault(row.channel, row)
+    # The WeChat article, if published, with its "notify followers" action.
+    article = published_article(page) if "wechat" in latest else None
     return TemplateResponse(
         request,
         "channels/page_deliveries.html",
-        {"page": page, "latest": list(latest.values()), "rows": rows},
+        {
+            "page": page,
+            "latest": list(latest.values()),
+            "rows": rows,
+            "wechat_article": article,
+            "wechat_send": mass_send_for(article),
+            "can_publish": page.permissions_for_user(request.user).can_publish(),
+        },
     )
 
 

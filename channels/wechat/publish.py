@@ -16,15 +16,18 @@ same draft instead of adding one, and polls the job already submitted instead of
 again, and a check of a submitted job never submits. The one window left is a crash between WeChat accepting the submit and our save.
 
 send_to_followers (mass send) is a separate editor action with a clientmsgid derived from
-(page, revision): our record and WeChat's 45065 both stop a second send.
+(page, published revision): our row, written before the request, and WeChat's 45065 both
+stop a second send.
 """
 
 import hashlib
 import io
 import time
+from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from PIL import Image as PILImage
@@ -331,41 +334,91 @@ def withdraw_article(page, *, client=None, sleep=time.sleep):
     return {"withdrawn": bool(article_id), "article_id": article_id}
 
 
-def clientmsgid_for(page, revision):
-    return hashlib.sha256(f"portal:{page.pk}:{revision.pk}".encode()).hexdigest()[:32]
+def clientmsgid_for(page_id, revision_id):
+    return hashlib.sha256(f"portal:{page_id}:{revision_id}".encode()).hexdigest()[:32]
 
 
-def send_to_followers(page, revision, *, client=None, sleep=time.sleep):
-    """Notify followers of a published article (mass send). Returns the WeChatMassSend;
-    calling it again for the same revision sends nothing."""
-    account = account_for(page)
-    clientmsgid = clientmsgid_for(page, revision)
-    done = WeChatMassSend.objects.filter(account=account, clientmsgid=clientmsgid).first()
-    if done:
-        return done
-    record = WeChatArticle.objects.filter(page_id=page.pk, account=account).exclude(url="").first()
-    if record is None or not record.media_id:
-        raise PublishError("请先将该信息发布到微信公众号，再群发给关注者")
-    client = client or client_for(account, sleep=sleep)
+#: A `sending` row older than this belongs to a request that died mid-send; the editor
+#: may send again (WeChat's own clientmsgid check still stops a second delivery).
+MASS_SEND_STALE_SECONDS = 120
+
+
+def published_article(page):
+    """The page's live article on WeChat (a WeChatArticle with its URL), or None."""
+    return (
+        WeChatArticle.objects.filter(page_id=page.pk, withdrawn_at__isnull=True)
+        .exclude(url="")
+        .exclude(media_id="")
+        .select_related("account")
+        .first()
+    )
+
+
+def mass_send_for(article):
+    """The mass send of the article's published revision, if one was made or tried."""
+    if article is None:
+        return None
+    clientmsgid = clientmsgid_for(article.page_id, article.submitted_revision_id)
+    return WeChatMassSend.objects.filter(account=article.account, clientmsgid=clientmsgid).first()
+
+
+def _claim_mass_send(article, clientmsgid, user):
+    """Write the send's row before the request: (row, True) when this caller may send;
+    (row, False) when it was sent, or is being sent, by an earlier click."""
+    try:
+        with transaction.atomic():
+            return WeChatMassSend.objects.create(
+                account=article.account,
+                page_id=article.page_id,
+                revision_id=article.submitted_revision_id,
+                clientmsgid=clientmsgid,
+                status=WeChatMassSend.Status.SENDING,
+                requested_by=user,
+            ), True
+    except IntegrityError:
+        pass
+    existing = WeChatMassSend.objects.filter(account=article.account, clientmsgid=clientmsgid)
+    stale = timezone.now() - timedelta(seconds=MASS_SEND_STALE_SECONDS)
+    retried = existing.filter(
+        Q(status=WeChatMassSend.Status.FAILED) | Q(status=WeChatMassSend.Status.SENDING, updated_at__lt=stale)
+    ).update(status=WeChatMassSend.Status.SENDING, error="", requested_by=user, updated_at=timezone.now())
+    return existing.get(), bool(retried)
+
+
+def send_to_followers(page, *, user=None, client=None, sleep=time.sleep):
+    """Notify followers of the page's published article (mass send). Returns
+    (WeChatMassSend, sent_now): sent_now is False when an earlier request sent it or is
+    sending it, in which case nothing is sent. The clientmsgid is derived from (page,
+    published revision): our row stops a repeat before any request, and WeChat's 45065
+    stops one that got past it (a lost answer, a crashed request)."""
+    article = published_article(page)
+    if article is None:
+        raise PublishError("请先将该信息发布到微信公众号（等待发布完成），再群发给关注者")
+    if not article.account.is_configured:
+        raise PublishError(f"公众号“{article.account}”已停用或未配置，无法群发")
+    clientmsgid = clientmsgid_for(article.page_id, article.submitted_revision_id)
+    send, mine = _claim_mass_send(article, clientmsgid, user)
+    if not mine:
+        return send, False
     data = {
         "filter": {"is_to_all": True},
-        "mpnews": {"media_id": record.media_id},
+        "mpnews": {"media_id": article.media_id},
         "msgtype": "mpnews",
         "send_ignore_reprint": 0,
         "clientmsgid": clientmsgid,
     }
-    msg_id = ""
+    client = client or client_for(article.account, sleep=sleep)
     try:
-        msg_id = str(client.post_json("message/mass/sendall", data).get("msg_id", ""))
+        answer = client.post_json("message/mass/sendall", data)
     except WeChatAPIError as exc:
         if exc.code != 45065:  # 45065: WeChat already has this clientmsgid, i.e. it went out
+            send.status, send.error = WeChatMassSend.Status.FAILED, exc.reason
+            send.save(update_fields=["status", "error", "updated_at"])
             raise PublishError(exc.reason, retryable=exc.retryable, code=exc.code) from exc
-    try:
-        return WeChatMassSend.objects.create(
-            account=account, page_id=page.pk, revision_id=revision.pk, clientmsgid=clientmsgid, msg_id=msg_id
-        )
-    except IntegrityError:
-        return WeChatMassSend.objects.get(account=account, clientmsgid=clientmsgid)
+        answer = {}
+    send.status, send.msg_id = WeChatMassSend.Status.SENT, str(answer.get("msg_id", ""))
+    send.save(update_fields=["status", "msg_id", "updated_at"])
+    return send, True
 
 
 def _rendition_bytes(image, spec):

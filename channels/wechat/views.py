@@ -1,5 +1,5 @@
-"""The Official Account's callback (`/wechat/<appid>/`) and the admin page that pushes each
-site's menu.
+"""The Official Account's callback (`/wechat/<appid>/`), the admin page that pushes each
+site's menu, and the editor's "notify followers" (mass send) action on a page.
 
 The callback checks WeChat's signature before anything else (403, nothing processed),
 bounds the body (413), decrypts safe-mode (AES) messages with wechatpy's WeChatCrypto,
@@ -21,14 +21,14 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from wagtail.admin.auth import require_admin_access
 from wagtail.admin.menu import MenuItem
-from wagtail.models import Site
+from wagtail.models import Page, Site
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.parser import parse_message
 
-from . import inbound
+from . import inbound, publish
 from .menu import MenuError, build_menu, push_menu
-from .models import WeChatAccount
+from .models import WeChatAccount, WeChatMassSend
 
 logger = logging.getLogger(__name__)
 
@@ -142,3 +142,34 @@ class MenuAdminItem(MenuItem):
 def admin_menu_item():
     """For `register_settings_menu_item`: Settings → 公众号菜单."""
     return MenuAdminItem("公众号菜单", reverse("wechat:menu_admin"), name="wechat-menu", icon_name="list-ul")
+
+
+@require_admin_access
+def notify_followers(request, page_id):
+    """Mass send of a page's published WeChat article: a confirm page (GET), then the send
+    (POST). Only users who may publish the page; a repeated POST (a double click, a
+    browser retry) sends nothing a second time."""
+    page = get_object_or_404(Page, pk=page_id).specific_deferred
+    if not page.permissions_for_user(request.user).can_publish():
+        raise PermissionDenied
+    article = publish.published_article(page)
+    done = publish.mass_send_for(article)
+    if request.method == "POST":
+        try:
+            send, sent_now = publish.send_to_followers(page, user=request.user)
+        except publish.PublishError as exc:
+            messages.error(request, f"群发失败：{exc.reason}")
+        else:
+            if sent_now:
+                messages.success(request, f"已将“{page.title}”群发给公众号“{send.account}”的关注者。")
+            elif send.status == send.Status.SENDING:
+                messages.warning(request, "该信息正在群发，请勿重复操作。")
+            else:
+                messages.warning(request, "该信息的这一版本已经群发过，不会重复发送。")
+        return redirect("portal_channels:page", page.pk)
+    history = WeChatMassSend.objects.filter(page_id=page.pk).select_related("requested_by").order_by("-pk")
+    return TemplateResponse(
+        request,
+        "channels/wechat/notify_confirm.html",
+        {"page": page, "article": article, "done": done, "history": history[:20]},
+    )

@@ -10,11 +10,24 @@ import time_machine
 
 from channels.adapters.base import DeliveryError, DeliveryPending
 from channels.adapters.wechat import WeChatAdapter
-from channels.wechat.models import WeChatArticle
-from channels.wechat.publish import poll_delay, send_to_followers
+from channels.wechat.models import WeChatArticle, WeChatMassSend
+from channels.wechat.publish import (
+    PublishError,
+    clientmsgid_for,
+    poll_delay,
+    published_article,
+    send_to_followers,
+)
 from tests.factories import make_article
 
-from .wechat_fixtures import account, article_with_images, column, make_image, standin  # noqa: F401
+from .wechat_fixtures import (  # noqa: F401
+    account,
+    article_with_images,
+    column,
+    deliver_to_wechat,
+    make_image,
+    standin,
+)
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 
@@ -24,16 +37,12 @@ class Crash(Exception):
 
 
 def deliver(page, **kwargs):
-    """Publish the page's latest revision the way the outbox does: the submit step, then
-    as many separate checks as WeChat needs (each a new call, as from a deferred task)."""
+    return deliver_to_wechat(page, **kwargs)
+
+
+def withdraw(page):
     page.refresh_from_db()
-    adapter = WeChatAdapter(sleep=lambda s: None, **kwargs)
-    for _ in range(20):
-        try:
-            return adapter.deliver(page, page.latest_revision, None)
-        except DeliveryPending as pending:
-            assert 0 < pending.after <= 60 and "publish_id" in pending.reason
-    raise AssertionError("still publishing after 20 checks")
+    return WeChatAdapter(sleep=lambda s: None).withdraw(page, None)
 
 
 def test_publish_article_end_to_end(standin, column):  # noqa: F811
@@ -197,15 +206,109 @@ def test_hundred_items_each_delivered_once(standin, column):  # noqa: F811
 
 def test_mass_send_goes_out_once(standin, column):  # noqa: F811
     page = article_with_images(column)
-    with pytest.raises(Exception, match="请先将该信息发布到微信公众号"):
-        send_to_followers(page, page.latest_revision)
+    with pytest.raises(PublishError, match="请先将该信息发布到微信公众号"):
+        send_to_followers(page)
+    assert standin.calls("message/mass/sendall") == []
     deliver(page)
-    first = send_to_followers(page, page.latest_revision)
-    second = send_to_followers(page, page.latest_revision)
-    assert first.pk == second.pk
+    first, sent = send_to_followers(page)
+    assert sent and first.status == "sent" and first.msg_id
+    [request] = standin.calls("message/mass/sendall")
+    assert request["json"]["mpnews"]["media_id"] == WeChatArticle.objects.get(page=page).media_id
+    assert request["json"]["clientmsgid"] == first.clientmsgid
+    second, sent = send_to_followers(page)
+    assert not sent and second.pk == first.pk
     assert len(standin.calls("message/mass/sendall")) == 1
     # Even with our record lost, WeChat's clientmsgid check (45065) stops a second send.
     first.delete()
-    send_to_followers(page, page.latest_revision)
-    assert len(standin.mass_sends) == 1
+    again, sent = send_to_followers(page)
+    assert again.status == "sent" and len(standin.mass_sends) == 1
     assert standin.calls("message/mass/sendall")[-1]["answer"]["errcode"] == 45065
+
+
+def test_a_failed_mass_send_can_be_sent_again_and_goes_out_once(standin, column):  # noqa: F811
+    page = article_with_images(column)
+    deliver(page)
+    standin.inject("message/mass/sendall", errcode=45066)
+    with pytest.raises(PublishError, match="群发过于频繁"):
+        send_to_followers(page)
+    failed = WeChatMassSend.objects.get(page=page)
+    assert failed.status == "failed" and "群发过于频繁" in failed.error
+    send, sent = send_to_followers(page)
+    assert sent and send.pk == failed.pk and send.status == "sent" and send.error == ""
+    assert send_to_followers(page)[1] is False
+    assert len(standin.mass_sends) == 1 and len(standin.calls("message/mass/sendall")) == 2
+
+
+def test_a_send_in_flight_stops_a_second_click_until_it_is_stale(standin, column):  # noqa: F811
+    page = article_with_images(column)
+    deliver(page)
+    article = published_article(page)
+    # An earlier click wrote its row and is still waiting for WeChat's answer.
+    in_flight = WeChatMassSend.objects.create(
+        account=article.account,
+        page=page,
+        revision_id=article.submitted_revision_id,
+        clientmsgid=clientmsgid_for(page.pk, article.submitted_revision_id),
+        status="sending",
+    )
+    send, sent = send_to_followers(page)
+    assert (send.pk, sent) == (in_flight.pk, False)
+    assert standin.calls("message/mass/sendall") == []
+    # That request died before sending: once stale, the editor may send; had it gone out,
+    # WeChat's clientmsgid check would answer 45065 and nothing would go twice.
+    with time_machine.travel(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=121)):
+        send, sent = send_to_followers(page)
+    assert sent and send.status == "sent" and len(standin.mass_sends) == 1
+
+
+# --- unpublish ------------------------------------------------------------------------
+
+
+def test_unpublish_takes_the_article_down_and_a_republish_reuses_the_draft(standin, column):  # noqa: F811
+    page = article_with_images(column)
+    first = deliver(page)
+    assert withdraw(page) == {"withdrawn": True, "article_id": first["article_id"]}
+    [delete] = standin.calls("freepublish/delete")
+    assert delete["json"] == {"article_id": first["article_id"], "index": 0}
+    record = WeChatArticle.objects.get(page=page)
+    assert record.url == "" and record.withdrawn_at is not None and published_article(page) is None
+    # A second withdraw (a retried row) has nothing left to do.
+    assert withdraw(page) == {"withdrawn": False}
+    assert len(standin.calls("freepublish/delete")) == 1
+    page.save_revision().publish()
+    second = deliver(page)
+    assert second["media_id"] == first["media_id"] and second["url"] != first["url"]
+    assert len(standin.calls("draft/add")) == 1 and len(standin.calls("draft/update")) == 1
+    assert published_article(page) is not None
+
+
+def test_unpublish_during_the_publish_job_waits_for_it_then_deletes(standin, column):  # noqa: F811
+    page = article_with_images(column)
+    page.refresh_from_db()
+    with pytest.raises(DeliveryPending):
+        WeChatAdapter(sleep=lambda s: None).deliver(page, page.latest_revision, None)
+    with pytest.raises(DeliveryPending):  # WeChat is still publishing it
+        withdraw(page)
+    assert standin.calls("freepublish/delete") == []
+    assert withdraw(page)["withdrawn"] is True
+    assert len(standin.deleted) == 1 and len(standin.calls("freepublish/submit")) == 1
+
+
+def test_unpublish_of_a_page_never_on_wechat_or_deleted_in_the_platform(standin, column):  # noqa: F811
+    page = article_with_images(column)
+    assert withdraw(page) == {"withdrawn": False}
+    assert standin.calls() == []
+    deliver(page)
+    standin.inject("freepublish/delete", errcode=40007)  # an admin deleted it already
+    assert withdraw(page)["withdrawn"] is True
+    assert WeChatArticle.objects.get(page=page).withdrawn_at is not None
+
+
+def test_a_final_withdraw_error_reaches_the_editor(standin, column):  # noqa: F811
+    page = article_with_images(column)
+    deliver(page)
+    standin.inject("freepublish/delete", errcode=48001)
+    with pytest.raises(DeliveryError) as exc:
+        withdraw(page)
+    assert not exc.value.retryable and "权限" in exc.value.reason
+    assert published_article(page) is not None  # still recorded as online

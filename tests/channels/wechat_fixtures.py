@@ -10,6 +10,8 @@ from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
+from channels.adapters.base import DeliveryPending
+from channels.adapters.wechat import WeChatAdapter
 from channels.wechat.models import WeChatAccount
 from channels.wechat.standin import WeChatStandin
 from tests.factories import make_article, make_column, make_site
@@ -34,6 +36,7 @@ def account(monkeypatch):
     acc.enabled = True
     acc.set_secrets(secret="s3cret", token="tok", aes_key="k" * 43)
     acc.save()
+    acc.provisioned = site  # its editor groups, for admin tests
     return acc
 
 
@@ -66,3 +69,17 @@ def article_with_images(column, **fields):
     fields.setdefault("summary", "摘要内容")
     fields.setdefault("author", "市政府办")
     return make_article(column, cover_image=cover, body=body, **fields)
+
+
+def deliver_to_wechat(page, **kwargs):
+    """Publish the page's latest revision to WeChat the way the outbox does: the submit
+    step, then as many separate checks as WeChat needs (each a new call, as from a deferred
+    task). Returns the adapter's result."""
+    page.refresh_from_db()
+    adapter = WeChatAdapter(sleep=lambda s: None, **kwargs)
+    for _ in range(20):
+        try:
+            return adapter.deliver(page, page.latest_revision, None)
+        except DeliveryPending as pending:
+            assert 0 < pending.after <= 60 and "publish_id" in pending.reason
+    raise AssertionError("still publishing after 20 checks")
