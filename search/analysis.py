@@ -90,7 +90,9 @@ def _is_token(token):
 
 def _clean(token):
     # jieba keeps a token like "c++" or "3.5" whole; keep only its letters and digits so
-    # every backend tokenises it the same way.
+    # every backend tokenises it the same way. Most tokens are already clean.
+    if token.isalnum():
+        return token
     return "".join(ch for ch in token if ch.isalnum())
 
 

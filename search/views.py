@@ -57,11 +57,17 @@ LABELS = {
 }
 
 
+# Ids and page numbers above this are ignored: the databases' integer columns stop here,
+# and SQLite's driver refuses larger Python ints outright.
+MAX_INT = 2**31 - 1
+
+
 def _int(value, default=None):
     try:
-        return int(value)
+        number = int(str(value)[:12])
     except (TypeError, ValueError):
         return default
+    return number if -MAX_INT <= number <= MAX_INT else default
 
 
 def _date(value, end=False):

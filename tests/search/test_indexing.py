@@ -46,6 +46,8 @@ def test_move_to_another_site_updates_site_and_url(corpus):
     assert entry.site_id == corpus.sites["cz"].site.pk
     assert entry.url.startswith("http://www.cz.test")
     assert page.pk in found("春耕", site_id=corpus.sites["cz"].site.pk)
+    # The backend's own copy of the filter columns moved too.
+    assert page.pk not in found("春耕", site_id=corpus.sites["bh"].site.pk)
 
 
 def test_delete_removes_from_index_and_backend(corpus):
@@ -86,6 +88,22 @@ def test_api_shape_and_lenient_parameters(client, corpus):
     assert "<mark>防汛</mark>" in result["highlight"]
     assert data["page_size"] == 50
     assert client.get("/api/v1/search/", {"q": "😀" * 500}).status_code == 200
+    huge = "9" * 30
+    hostile = client.get(
+        "/api/v1/search/",
+        {
+            "q": "防汛",
+            "site": huge,
+            "organisation": huge,
+            "column": "-" + huge,
+            "page": huge,
+            "page_size": huge,
+        },
+    )
+    assert hostile.status_code == 200
+    assert hostile.json()["count"] == 2  # every bad filter ignored: the whole cluster
+    for bad in ({"from": "2014-13-45"}, {"to": "x" * 100}, {"type": "<script>"}, {"order": "'; DROP"}):
+        assert client.get("/api/v1/search/", {"q": "防汛", **bad}).json()["count"] == 2
     assert client.get("/api/v1/search/autocomplete/", {"q": "sgjf"}).json()["suggestions"][0] == "三公经费"
 
 

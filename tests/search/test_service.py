@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 import time_machine
+from django.test import override_settings
 from django.utils import timezone
+from wagtail.rich_text import RichText
 
 from search.models import QueryLog, Synonym
 from search.service import SearchParams, autocomplete, hot_terms, search
@@ -105,6 +107,15 @@ def test_bad_input_never_errors(corpus, query):
     assert isinstance(answer["results"], list)
 
 
+def test_bad_input_with_nothing_found_offers_a_hot_term(corpus):
+    for _ in range(2):
+        search(SearchParams(q="市长信箱"))
+    for query in ["", "。，！？、；：", "😀🎉🙈", '" * : ^ ( ) -', "政" * 1000]:
+        answer = search(SearchParams(q=query, log=False))
+        assert answer["count"] == 0, query
+        assert answer["suggestion"] == "市长信箱", query
+
+
 def test_injection_attempt_still_searches_the_words(corpus):
     answer = search(SearchParams(q='市长信箱" OR "', log=False))
     assert "mayor_box" in keys(corpus, answer)
@@ -185,3 +196,38 @@ def test_equal_scores_rank_newest_first_across_pages(corpus):
     pages = [search(SearchParams(q="萤火虫", page=n, page_size=3, log=False)) for n in (1, 2, 3)]
     assert [r["id"] for answer in pages for r in answer["results"]] == newest_first
     assert pages[0]["count"] == 7
+
+
+def test_very_common_terms_rank_title_matches_then_the_rest_newest_first(corpus):
+    """With more matches than SEARCH_RANK_CAP, PostgreSQL ranks only the likeliest
+    candidates (here: the title matches) and lists every other match newest first. Exact
+    ranking (SQLite FTS5) gives the same order on this data: title matches score higher,
+    and the body-only pages have equal text, so they tie and go newest first."""
+    from tests.factories import make_article
+
+    column = corpus.page("flood").get_parent()
+    base = timezone.make_aware(datetime.datetime(2014, 2, 1, 9, 0))
+
+    def article(title, body, day):
+        return make_article(
+            column,
+            title=title,
+            summary="",
+            body=[("paragraph", RichText(f"<p>{body}</p>"))],
+            published_at=base + datetime.timedelta(days=day),
+        )
+
+    in_title = article("候鸟保护区巡查", "巡查人员清点了保护区。", 0)
+    in_title_and_body = article("候鸟迁徙季", "候鸟过境，候鸟栖息，观鸟者看候鸟。", -30)
+    body_only = [article(f"湿地巡查记录{i}", "今天湿地里有候鸟。", i + 1) for i in range(6)]
+    expected = [in_title_and_body.pk, in_title.pk] + [p.pk for p in reversed(body_only)]
+    with override_settings(SEARCH_RANK_CAP=3):
+        pages = [search(SearchParams(q="候鸟", page=n, page_size=3, log=False)) for n in (1, 2, 3)]
+    assert [r["id"] for answer in pages for r in answer["results"]] == expected
+    assert {answer["count"] for answer in pages} == {8}
+    with override_settings(SEARCH_RANK_CAP=3):
+        dated = search(SearchParams(q="候鸟", order="date", page_size=10, log=False))
+    assert [r["id"] for r in dated["results"]] == [p.pk for p in reversed(body_only)] + [
+        in_title.pk,
+        in_title_and_body.pk,
+    ]
