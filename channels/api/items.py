@@ -9,7 +9,7 @@ and topic column feeds, so an item looks the same wherever the app meets it.
 
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from cms.disclosure import Validity
 from cms.pages import ArticlePage, ColumnPage, TopicPage
@@ -40,6 +40,10 @@ def articles():
         .defer_streamfields()
         .select_related("organisation", "category", "cover_image")
     )
+
+
+def articles_with_body():
+    return ArticlePage.objects.filter(live=True).select_related("organisation", "category", "cover_image")
 
 
 def topics():
@@ -134,8 +138,13 @@ class Renderer:
     def detail(self, page):
         """The full item: its summary plus the body (article) or sections (topic). `page` is
         a specific page with its stream field loaded (a revision's object for previews)."""
-        parent = ColumnPage.objects.filter(path=page.path[: -page.steplen]).values("pk", "title").first()
-        column = {"id": parent["pk"], "title": parent["title"]} if parent else None
+        # The parent's row only (no join of the column table): a column or a home page.
+        column = None
+        for pk, title, content_type_id in Page.objects.filter(path=page.path[: -page.steplen]).values_list(
+            "pk", "title", "content_type_id"
+        )[:1]:
+            if content_type_id == ContentType.objects.get_for_model(ColumnPage).pk:
+                column = {"id": pk, "title": title}
         data = self.summary(page, column)
         root_url, _ = self.site_root_url(page.url_path or "/")
         if isinstance(page, ArticlePage):

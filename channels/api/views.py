@@ -15,7 +15,7 @@ from sites.models import SiteProfile
 from . import serializers as doc
 from .base import ApiView
 from .changes import feed
-from .items import ITEM_MODELS, Renderer, articles, topics
+from .items import ITEM_MODELS, Renderer, articles, articles_with_body, topics
 from .models import ChangeEvent
 from .preview import check_token
 from .problems import bad_param, not_found, problem_body
@@ -305,14 +305,11 @@ class ItemsView(ApiView):
 
 
 def _live_item(pk):
-    for model in ITEM_MODELS.values():
-        queryset = model.objects.filter(pk=pk, live=True)
-        if model is ITEM_MODELS["article"]:
-            queryset = queryset.select_related("organisation", "category", "cover_image")
-        page = queryset.first()
-        if page is not None:
-            return page
-    return None
+    """The live article or topic with this id (slicing rather than first(): no ORDER BY)."""
+    found = list(articles_with_body().filter(pk=pk)[:1]) or list(
+        ITEM_MODELS["topic"].objects.filter(pk=pk, live=True)[:1]
+    )
+    return found[0] if found else None
 
 
 class ItemDetailView(ApiView):
