@@ -83,12 +83,14 @@
     var u = new SpeechSynthesisUtterance(text);
     u.lang = cfg.lang;
     u.rate = state.rate;
-    var voices = synth.getVoices ? synth.getVoices() : [];
-    var prefix = cfg.lang.slice(0, 2);
+    // A voice of the page's language (zh-CN): exact match first, then any zh voice.
+    var voices = synth.getVoices ? synth.getVoices() : [], pick = null;
     for (var i = 0; i < voices.length; i++) {
-      if (voices[i].lang.replace("_", "-") === cfg.lang) { u.voice = voices[i]; break; }
-      if (!u.voice && voices[i].lang.indexOf(prefix) === 0) u.voice = voices[i];
+      var lang = voices[i].lang.replace("_", "-");
+      if (lang === cfg.lang) { pick = voices[i]; break; }
+      if (!pick && lang.indexOf(cfg.lang.slice(0, 2)) === 0) pick = voices[i];
     }
+    if (pick) u.voice = pick;
     if (onend) { u.onend = onend; u.onerror = onend; }
     synth.speak(u);
   }
@@ -125,6 +127,7 @@
     var main = document.getElementById("main") || document.body;
     var blocks = main.querySelectorAll("h1,h2,h3,h4,p,li,td,th,figcaption,dd,dt");
     var i = 0;
+    if (synth) synth.cancel();
     reading = true;
     apply();
     (function next() {
