@@ -201,7 +201,6 @@ SEARCH_ELASTICSEARCH = {
     "URL": os.environ.get("ELASTICSEARCH_URL", "http://127.0.0.1:9200"),
     "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "portal"),
 }
-SEARCH_JIEBA_CACHE_DIR = BASE_DIR / "var" / "jieba"
 SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_PAGE_SIZE = 50
 
