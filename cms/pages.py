@@ -115,7 +115,7 @@ class HomePage(CounterpartMixin, Page):
         PageChooserPanel("counterpart"),
     ]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.ColumnPage", "cms.TopicPage"]
+    subpage_types = ["cms.ColumnPage", "cms.BudgetColumnPage", "cms.TopicPage"]
     max_count_per_parent = 1
 
     class Meta:
@@ -172,7 +172,7 @@ class ColumnPage(Page):
         FieldPanel("review_workflow"),
     ]
     parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
-    subpage_types = ["cms.ColumnPage", "cms.ArticlePage", "cms.TopicPage"]
+    subpage_types = ["cms.ColumnPage", "cms.BudgetColumnPage", "cms.ArticlePage", "cms.TopicPage"]
 
     class Meta:
         verbose_name = "栏目"

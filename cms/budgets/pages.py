@@ -1,0 +1,425 @@
+"""Page types of the 预决算公开 column (G07–G11): the column itself, which lists one item
+per department, year and kind and shows the year's coverage, and a department's
+disclosure with its nine tables and its 三公 record."""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..pages import ColumnPage, ColumnType
+from . import charts
+from .coverage import coverage_for_year
+from .rules import check_negative, check_publishable
+from .tables import SANGONG_PARTS, TABLES, VEHICLE_OPERATION, VEHICLE_PURCHASE, Kind, amount
+
+AMOUNT = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "null": True,
+    "blank": True,
+    "validators": [MinValueValidator(0)],
+}
+COUNT = {"null": True, "blank": True}
+
+
+def standard_title(organisation_name, year, kind):
+    """G10: {department}{YYYY}年部门预算/决算和“三公”经费…公开."""
+    label = Kind.LABELS[kind]
+    return f"{organisation_name}{year}年部门{label}和“三公”经费{label}公开"
+
+
+class DisclosureForm(WagtailAdminPageForm):
+    """Marks the page being published so its model runs the publishing rules (G07–G09)
+    when the editor presses 发布 (or schedules it), not only on a later publish."""
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance._publishing = "action-publish" in self.data
+        return cleaned
+
+
+class DisclosurePage(RoutablePageMixin, Page):
+    """One department's budget or final-accounts disclosure for one year."""
+
+    organisation = models.ForeignKey(
+        "cms.Organisation", verbose_name="部门", on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("类别", max_length=10, choices=Kind.CHOICES)
+    # {table key: [{"code", "item", "values": {column: "123.45"}}]}, amounts in 万元.
+    tables = models.JSONField("报表", default=dict, blank=True, editable=False)
+    sg_total = models.DecimalField("“三公”经费合计（万元）", **AMOUNT)
+    sg_outbound = models.DecimalField("因公出国(境)费（万元）", **AMOUNT)
+    sg_vehicle = models.DecimalField("公务用车购置及运行维护费（万元）", **AMOUNT)
+    sg_vehicle_purchase = models.DecimalField("公务用车购置费（万元）", **AMOUNT)
+    sg_vehicle_operation = models.DecimalField("公务用车运行维护费（万元）", **AMOUNT)
+    sg_reception = models.DecimalField("公务接待费（万元）", **AMOUNT)
+    trips_abroad = models.PositiveIntegerField("因公出国(境)团组数", **COUNT)
+    travellers_abroad = models.PositiveIntegerField("因公出国(境)人次数", **COUNT)
+    vehicles_bought = models.PositiveIntegerField("公务用车购置数", **COUNT)
+    vehicles_held = models.PositiveIntegerField("公务用车保有量", **COUNT)
+    receptions = models.PositiveIntegerField("国内公务接待批次", **COUNT)
+    reception_guests = models.PositiveIntegerField("国内公务接待人次", **COUNT)
+    sg_explanation = models.TextField("增减变化原因说明", blank=True)
+    source_file = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="原始报表（导入文件）", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    pdf = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name="公开文本（PDF）", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    base_form_class = DisclosureForm
+    content_panels = [
+        FieldRowPanel([FieldPanel("organisation"), FieldPanel("year"), FieldPanel("kind")], "公开信息"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [FieldPanel("sg_total"), FieldPanel("sg_outbound"), FieldPanel("sg_reception")]
+                ),
+                FieldRowPanel(
+                    [
+                        FieldPanel("sg_vehicle"),
+                        FieldPanel("sg_vehicle_purchase"),
+                        FieldPanel("sg_vehicle_operation"),
+                    ]
+                ),
+                FieldRowPanel([FieldPanel("trips_abroad"), FieldPanel("travellers_abroad")]),
+                FieldRowPanel([FieldPanel("vehicles_bought"), FieldPanel("vehicles_held")]),
+                FieldRowPanel([FieldPanel("receptions"), FieldPanel("reception_guests")]),
+                FieldPanel("sg_explanation"),
+            ],
+            "“三公”经费情况",
+        ),
+        MultiFieldPanel([FieldPanel("source_file"), FieldPanel("pdf")], "原件"),
+    ]
+    search_fields = Page.search_fields + [index.FilterField("year"), index.FilterField("kind")]
+    api_fields = [
+        APIField(name)
+        for name in (
+            "organisation", "year", "kind", "tables", "sg_total", "sg_outbound", "sg_vehicle",
+            "sg_vehicle_purchase", "sg_vehicle_operation", "sg_reception", "trips_abroad", "travellers_abroad",
+            "vehicles_bought", "vehicles_held", "receptions", "reception_guests", "sg_explanation",
+        )
+    ]  # fmt: skip
+    parent_page_types = ["cms.BudgetColumnPage"]
+    subpage_types = []
+    template = "cms/budget/disclosure_page.html"
+
+    class Meta:
+        verbose_name = "预决算公开"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "kind"], name="one_disclosure_per_department_year"
+            )
+        ]
+
+    # -- validation ---------------------------------------------------------------------
+    def _standard_fields(self):
+        # G10: the title is made from the fields, never typed.
+        if self.organisation_id and self.year and self.kind in Kind.LABELS:
+            self.title = standard_title(self.organisation.name, self.year, self.kind)
+            if not self.slug:
+                self.slug = slugify(f"{self.year}-{self.kind}-{self.organisation.credit_code}")
+
+    def full_clean(self, *args, **kwargs):
+        self._standard_fields()
+        super().full_clean(*args, **kwargs)
+
+    def minimal_clean(self):
+        # Wagtail checks only title and slug of a draft; a disclosure's draft must still be
+        # a possible disclosure (no duplicate, no future year, no negative amount).
+        self._standard_fields()
+        self.check_disclosure()  # first: a duplicate's slug clash would hide the reason
+        super().minimal_clean()
+
+    def clean(self):
+        self.check_disclosure()
+        super().clean()
+
+    def check_disclosure(self):
+        """The disclosure's own rules; the publishing rules too when it is (being) published."""
+        errors = []
+        this_year = timezone.localdate().year
+        if self.year and self.year > this_year:
+            errors.append(ValidationError(f"年度 {self.year} 晚于今年（{this_year}），不能公开未来年度。"))
+        elif self.year and self.kind == Kind.FINAL and self.year >= this_year:
+            errors.append(ValidationError(f"{self.year} 年度尚未结束，不能公开该年度决算。"))
+        if self.year and self.year < 2000:
+            errors.append(ValidationError(f"年度 {self.year} 不正确。"))
+        if self.organisation_id and self.year and self.kind:
+            others = DisclosurePage.objects.filter(
+                organisation_id=self.organisation_id, year=self.year, kind=self.kind
+            )
+            if self.pk:
+                others = others.exclude(pk=self.pk)
+            if others.exists():
+                errors.append(
+                    ValidationError(
+                        f"{self.organisation.name} {self.year} 年度的{Kind.LABELS[self.kind]}公开已经存在，请在原有信息上修改，不要重复创建。",
+                        code="duplicate",
+                    )
+                )
+        if self.kind in Kind.LABELS:
+            problems = check_negative(self.kind, self.tables or {})
+            if self.live or getattr(self, "_publishing", False):
+                problems = check_publishable(self)
+            errors += [ValidationError(str(p)) for p in problems]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # The duplicate check above gives the clerk's message; the constraint stays as the
+        # database's guard against a race.
+        exclude = set(exclude or ()) | {"organisation", "year", "kind"}
+        super().validate_constraints(exclude=exclude)
+
+    # -- figures ------------------------------------------------------------------------
+    @property
+    def kind_label(self):
+        return Kind.LABELS.get(self.kind, "")
+
+    def sangong_amounts(self):
+        """The record's amounts by the 三公 table's column names."""
+        return {
+            "合计": self.sg_total,
+            "因公出国(境)费": self.sg_outbound,
+            "公务用车购置及运行维护费": self.sg_vehicle,
+            VEHICLE_PURCHASE: self.sg_vehicle_purchase,
+            VEHICLE_OPERATION: self.sg_vehicle_operation,
+            "公务接待费": self.sg_reception,
+        }
+
+    def previous(self):
+        """Last year's live disclosure of the same kind by the same department."""
+        return (
+            DisclosurePage.objects.live()
+            .filter(organisation_id=self.organisation_id, year=self.year - 1, kind=self.kind)
+            .first()
+        )
+
+    def sangong_changes(self, previous=None):
+        """Each 三公 part this year and last, with the change in 万元 and in % (None where
+        last year had nothing to compare with)."""
+        now = self.sangong_amounts()
+        before = previous.sangong_amounts() if previous else {}
+        rows = []
+        for part in ("合计", *SANGONG_PARTS, VEHICLE_PURCHASE, VEHICLE_OPERATION):
+            current, last = now[part], before.get(part)
+            change = percent = None
+            if current is not None and last is not None:
+                change = current - last
+                if last:
+                    percent = (change / last * 100).quantize(Decimal("0.1"))
+            rows.append(
+                {"part": part, "current": current, "previous": last, "change": change, "percent": percent}
+            )
+        return rows
+
+    def table_views(self):
+        """The stored tables in the standard order, with their titles, for rendering."""
+        views = []
+        for number, spec in enumerate(TABLES, start=1):
+            rows = self.tables.get(spec.key)
+            if rows is None:
+                continue
+            views.append(
+                {
+                    "number": number,
+                    "key": spec.key,
+                    "title": spec.title(self.kind),
+                    "columns": spec.column_names,
+                    "rows": [
+                        {**row, "amounts": [amount(row["values"].get(c)) for c in spec.column_names]}
+                        for row in rows
+                    ],
+                }
+            )
+        return views
+
+    def open_data(self):
+        """The disclosure as open data (the JSON download and the API's shape)."""
+        return {
+            "title": self.title,
+            "department": self.organisation.name,
+            "credit_code": self.organisation.credit_code,
+            "year": self.year,
+            "kind": self.kind,
+            "unit": "万元",
+            "tables": [
+                {
+                    "key": view["key"],
+                    "title": view["title"],
+                    "columns": view["columns"],
+                    "rows": [
+                        {"code": r["code"], "item": r["item"], "values": r["values"]} for r in view["rows"]
+                    ],
+                }
+                for view in self.table_views()
+            ],  # fmt: skip
+            "sangong": {
+                "amounts": {
+                    k: (str(v) if v is not None else None) for k, v in self.sangong_amounts().items()
+                },
+                "counts": {
+                    name: getattr(self, name)
+                    for name in (
+                        "trips_abroad",
+                        "travellers_abroad",
+                        "vehicles_bought",
+                        "vehicles_held",
+                        "receptions",
+                        "reception_guests",
+                    )
+                },  # fmt: skip
+                "explanation": self.sg_explanation,
+            },
+        }
+
+    # -- views --------------------------------------------------------------------------
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        previous = self.previous()
+        changes = self.sangong_changes(previous)
+        context["previous"] = previous
+        context["changes"] = changes
+        context["table_views"] = self.table_views()
+        parts = [row for row in changes if row["part"] in SANGONG_PARTS]
+        series = [(f"{self.year}年", [row["current"] or 0 for row in parts])]
+        if previous:
+            series.insert(0, (f"{previous.year}年", [row["previous"] or 0 for row in parts]))
+        context["sangong_chart"] = charts.bar_chart(
+            "sangong-chart",
+            "“三公”经费分项对比（万元）",
+            [row["part"] for row in parts],
+            series,
+            "sangong-table",
+        )
+        expenditure = next((v for v in context["table_views"] if v["key"] == "expenditure"), None)
+        if expenditure:
+            top = [r for r in expenditure["rows"] if len(r["code"] or "") == 3]
+            context["expenditure_chart"] = charts.bar_chart(
+                "expenditure-chart",
+                "按功能分类的支出（万元）",
+                [r["item"] for r in top],
+                [("合计", [r["amounts"][0] for r in top])],
+                "table-expenditure",
+            )
+        return context
+
+    @path("data.json", name="json")
+    def data_json(self, request):
+        response = JsonResponse(self.open_data(), json_dumps_params={"ensure_ascii": False, "indent": 1})
+        response["Content-Disposition"] = f'attachment; filename="{self.slug}.json"'
+        return response
+
+    @path("data.csv", name="csv")
+    def data_csv(self, request):
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+        writer = csv.writer(buffer)
+        writer.writerow(["部门", "年度", "类别", "表名", "科目编码", "科目名称", "栏目", "金额（万元）"])
+        for view in self.table_views():
+            for row in view["rows"]:
+                for column in view["columns"]:
+                    writer.writerow([
+                        self.organisation.name, self.year, self.kind_label, view["title"], row["code"], row["item"],
+                        column, row["values"].get(column, "0.00"),
+                    ])  # fmt: skip
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.slug}.csv"'
+        return response
+
+
+class BudgetColumnPage(RoutablePageMixin, ColumnPage):
+    """The 预决算公开 column (G10, G11): one item per department, year and kind, and the
+    coverage of a year against the departments that must publish."""
+
+    departments = ParentalManyToManyField(
+        "cms.Organisation", verbose_name="应公开部门", blank=True, related_name="+",
+        help_text="应当公开部门预决算的部门，公开情况统计以此为准。",
+    )  # fmt: skip
+
+    content_panels = ColumnPage.content_panels + [FieldPanel("departments")]
+    subpage_types = ["cms.DisclosurePage"]
+    template = "cms/budget/column_page.html"
+
+    class Meta:
+        verbose_name = "预决算公开栏目"
+
+    def save(self, *args, **kwargs):
+        self.column_type = ColumnType.BUDGET
+        super().save(*args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        # The column's own article list (ColumnPage) is not this column's content.
+        return Page.get_context(self, request, *args, **kwargs)
+
+    def disclosures(self):
+        return (
+            DisclosurePage.objects.live()
+            .child_of(self)
+            .select_related("organisation")
+            .order_by("-year", "organisation__pk", "kind")
+        )
+
+    def years(self):
+        return sorted(
+            set(DisclosurePage.objects.live().child_of(self).values_list("year", flat=True)), reverse=True
+        )
+
+    @path("", name="list")
+    def list_view(self, request):
+        items = self.disclosures().defer("tables")
+        year = request.GET.get("year", "")
+        if year.isdigit():
+            items = items.filter(year=int(year))
+        paginator = Paginator(items, settings.COLUMN_PAGE_SIZE)
+        try:
+            page_obj = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page_obj = paginator.page(1)
+        except EmptyPage:
+            page_obj = paginator.page(paginator.num_pages)
+        return self.render(
+            request,
+            context_overrides={
+                "page_obj": page_obj,
+                "items": page_obj.object_list,
+                "years": self.years(),
+                "year": int(year) if year.isdigit() else None,
+            },
+        )
+
+    @path("coverage/", name="coverage_latest")
+    @path("coverage/<int:year>/", name="coverage")
+    def coverage_view(self, request, year=None):
+        years = self.years()
+        if year is None:
+            year = years[0] if years else timezone.localdate().year
+        return self.render(
+            request,
+            template="cms/budget/coverage_page.html",
+            context_overrides={
+                "coverage": coverage_for_year(self, year, live_only=True),
+                "years": years,
+                "year": year,
+            },
+        )

@@ -1,0 +1,43 @@
+"""Builders shared by the budget disclosure tests: a site with a 预决算公开 column and
+disclosures whose figures agree (the demo's own generator)."""
+
+import copy
+
+from cms.budgets.pages import BudgetColumnPage, DisclosurePage
+from cms.demo.budgets import disclosure_figures
+from tests.factories import make_column, make_site
+
+_seq = iter(range(1, 10**6))
+
+
+def make_budget_column(departments=(), title="部门预决算公开"):
+    site = make_site(hostname=f"yjs{next(_seq)}.test.localhost")
+    parent = make_column(site.home, title="信息公开", slug=f"xxgk-{next(_seq)}")
+    column = BudgetColumnPage(title=title, slug=f"bmyjs-{next(_seq)}")
+    parent.add_child(instance=column)
+    column.departments.set(departments)
+    column.save_revision().publish()
+    return column
+
+
+def make_disclosure(
+    column, organisation, year, kind, publish=True, explanation="压减公务接待开支。", **changes
+):
+    tables, fields = disclosure_figures(organisation.name, year, kind)
+    tables = copy.deepcopy(tables)
+    fields.update(changes)
+    page = DisclosurePage(
+        organisation=organisation,
+        year=year,
+        kind=kind,
+        tables=tables,
+        live=False,
+        sg_explanation=explanation,
+        **fields,
+    )
+    column.add_child(instance=page)
+    revision = page.save_revision()
+    if publish:
+        revision.publish()
+        page.refresh_from_db()
+    return page
