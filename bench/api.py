@@ -8,7 +8,7 @@ one list request costs at page sizes 10 and 100 (they must be equal).
 Runs on its own throwaway database (test settings; a SQLite file under var/, or a test_
 database next to DATABASE_URL when that is set) and removes it afterwards. Articles are
 inserted in bulk by bench/pages.py. Requests go through Django's test client in this
-process (the whole middleware stack, no network), one at a time; anonymous throttling is
+process (the whole middleware stack, no network), one at a time, alternating between the two APIs; anonymous throttling is
 switched off for the run. The script prints figures; it asserts nothing about time.
 """
 
@@ -78,21 +78,28 @@ def count_queries(client, url):
     return len(queries)
 
 
-def measure(client, url, requests):
-    """(requests per second, median latency ms, queries per request) of `url`."""
+def measure_pair(client, ours, theirs, requests):
+    """((req/s, median ms, queries) of `ours`, same of `theirs`). The two are requested
+    alternately, so both meet the same load on a shared machine."""
     gc.collect()
-    for _ in range(5):  # warm caches (site root paths, content types)
-        assert client.get(url, HTTP_HOST=HOST).status_code == 200, url
-    queries = count_queries(client, url)
-    latencies = []
-    started = time.perf_counter()
+    for url in (ours, theirs):
+        for _ in range(5):  # warm caches (site root paths, content types)
+            assert client.get(url, HTTP_HOST=HOST).status_code == 200, url
+    latencies = {ours: [], theirs: []}
     for _ in range(requests):
-        t = time.perf_counter()
-        response = client.get(url, HTTP_HOST=HOST)
-        latencies.append(time.perf_counter() - t)
-        assert response.status_code == 200, (url, response.status_code)
-    elapsed = time.perf_counter() - started
-    return requests / elapsed, statistics.median(latencies) * 1000, queries
+        for url in (ours, theirs):
+            t = time.perf_counter()
+            response = client.get(url, HTTP_HOST=HOST)
+            latencies[url].append(time.perf_counter() - t)
+            assert response.status_code == 200, (url, response.status_code)
+    return tuple(
+        (
+            len(latencies[url]) / sum(latencies[url]),
+            statistics.median(latencies[url]) * 1000,
+            count_queries(client, url),
+        )
+        for url in (ours, theirs)
+    )
 
 
 def main():
@@ -129,8 +136,7 @@ def main():
         ratios = {}
         for name, (ours, wagtail) in cases.items():
             cache.clear()
-            mine = measure(client, ours, args.requests)
-            theirs = measure(client, wagtail, args.requests)
+            mine, theirs = measure_pair(client, ours, wagtail, args.requests)
             for label, (rps, median, queries) in (("/api/v1/", mine), ("Wagtail v2", theirs)):
                 print(f"{name:<12}{label:<14}{rps:>9.1f}{median:>11.2f}{queries:>9}")
             ratios[name] = (mine[0] / theirs[0], theirs[1] / mine[1])

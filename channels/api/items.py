@@ -34,20 +34,60 @@ def item_type_of_content_type():
     return {ContentType.objects.get_for_model(m).pk: name for name, m in ITEM_MODELS.items()}
 
 
+# The columns an item's representation reads: loading only these (of Page's thirty and the
+# joined registers') roughly halves the cost of building and reading each query.
+PAGE_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "title",
+    "slug",
+    "url_path",
+    "live",
+    "first_published_at",
+    "last_published_at",
+)
+ARTICLE_FIELDS = (
+    *PAGE_FIELDS,
+    "summary",
+    "published_at",
+    "index_number",
+    "validity",
+    "organisation__id",
+    "organisation__name",
+    "organisation__name_zh_hans",
+    "organisation__name_en",
+    "category__id",
+    "category__name",
+    "category__code",
+    "cover_image__id",
+    "cover_image__title",
+    "cover_image__description",
+    "cover_image__file",
+    "cover_image__width",
+    "cover_image__height",
+)
+ARTICLE_DETAIL_ONLY = (*ARTICLE_FIELDS, "body", "counterpart_id", *ARTICLE_DETAIL_FIELDS)
+
+
 def articles():
     return (
         ArticlePage.objects.filter(live=True)
-        .defer_streamfields()
         .select_related("organisation", "category", "cover_image")
+        .only(*ARTICLE_FIELDS)
     )
 
 
 def articles_with_body():
-    return ArticlePage.objects.filter(live=True).select_related("organisation", "category", "cover_image")
+    return (
+        ArticlePage.objects.filter(live=True)
+        .select_related("organisation", "category", "cover_image")
+        .only(*ARTICLE_DETAIL_ONLY)
+    )
 
 
 def topics():
-    return TopicPage.objects.filter(live=True).defer_streamfields()
+    return TopicPage.objects.filter(live=True).only(*PAGE_FIELDS, "summary")
 
 
 def iso(moment):
@@ -154,6 +194,7 @@ class Renderer:
             data["images"] = images
             data["attachments"] = [
                 {"title": a.label, "url": _absolute(a.href, root_url)}
+                # The page's own manager: a preview's attachments are the draft's, in memory.
                 for a in page.attachments.select_related("document")
                 if a.href
             ]

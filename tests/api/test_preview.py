@@ -7,6 +7,7 @@ import time_machine
 from django.test import TestCase
 
 from channels.api.preview import make_token
+from cms.models import ArticleAttachment
 from tests.factories import make_article, make_column, make_site, make_user
 
 from .conftest import WWW
@@ -21,6 +22,7 @@ class PreviewTests(TestCase):
         cls.other = make_article(cls.news, title="另一条")
         cls.item.title = "草稿标题"
         cls.item.summary = "草稿摘要"
+        cls.item.attachments = [ArticleAttachment(title="草稿附件", url="https://old.czs.gov.cn/draft.doc")]
         cls.item.save_revision()
         cls.editor = make_user("editor", cls.www.groups["editor"])
         other_site = make_site("bhq.api.localhost", "北湖区人民政府", code="4310020001")
@@ -36,6 +38,9 @@ class PreviewTests(TestCase):
         data = self.preview(self.item.pk, token)
         assert data.status_code == 200
         assert (data.json()["title"], data.json()["summary"]) == ("草稿标题", "草稿摘要")
+        assert data.json()["attachments"] == [
+            {"title": "草稿附件", "url": "https://old.czs.gov.cn/draft.doc"}
+        ]
         assert data["Cache-Control"] == "private, no-store"
         # The public API still shows the published version.
         assert (
