@@ -3,6 +3,7 @@ and publishing only where the key allows; the import command's validation; probl
 errors that write nothing."""
 
 import json
+import re
 
 from django.core.management import call_command
 from django.test import TestCase
@@ -176,3 +177,33 @@ class WriteApiTests(TestCase):
         assert ApiKey.lookup(raw).name == "测试系统"
         call_command("api_key", "revoke", raw[:10], stdout=StringIO())
         assert ApiKey.lookup(raw) is None
+
+
+class KeyAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.www = make_site(WWW, "郴州市人民政府", code="4310000001")
+        cls.admin = make_user("platform", superuser=True)
+        cls.editor = make_user("editor", cls.www.groups["editor"])
+
+    def test_superuser_issues_a_key_shown_once_and_revokes_it(self):
+        self.client.force_login(self.admin)
+        page = self.client.post(
+            "/admin/api-keys/", {"site": self.www.site.pk, "name": "市信息报送系统", "can_publish": "on"}
+        )
+        raw = re.search(r'value="(czk_[^"]+)"', page.content.decode()).group(1)
+        key = ApiKey.lookup(raw)
+        assert key.can_publish and key.site == self.www.site
+        listing = self.client.get("/admin/api-keys/").content.decode()
+        assert raw not in listing and key.prefix in listing
+        self.client.post(f"/admin/api-keys/{key.pk}/revoke/")
+        assert ApiKey.lookup(raw) is None
+
+    def test_editors_cannot_manage_keys(self):
+        self.client.force_login(self.editor)
+        assert self.client.get("/admin/api-keys/").status_code in (302, 403)
+        assert self.client.post("/admin/api-keys/", {"site": self.www.site.pk, "name": "x"}).status_code in (
+            302,
+            403,
+        )
+        assert not ApiKey.objects.exists()
