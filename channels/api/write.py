@@ -26,7 +26,7 @@ from . import serializers as doc
 from .base import UnicodeJSONRenderer
 from .items import Renderer
 from .models import ApiKey
-from .problems import Problem, handle_exception
+from .problems import Problem, handle_exception, unknown_params
 
 ACTIONS = ("draft", "submit", "publish")
 
@@ -54,10 +54,6 @@ class HasApiKey(BasePermission):
         return True
 
 
-def problem(status_code, slug, title, detail, **extra):
-    return Problem(status_code, slug, title, detail, **extra)
-
-
 class WriteView(APIView):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasApiKey]
@@ -80,12 +76,10 @@ class WriteView(APIView):
     def action_param(self):
         unknown = set(self.request.query_params) - {"action"}
         if unknown:
-            from .problems import unknown_params
-
             raise unknown_params(unknown)
         action = self.request.query_params.get("action") or "draft"
         if action not in ACTIONS:
-            raise problem(
+            raise Problem(
                 400,
                 "invalid-parameter",
                 "请求参数错误",
@@ -98,7 +92,7 @@ class WriteView(APIView):
 
     def require_publish(self):
         if not self.key.can_publish:
-            raise problem(
+            raise Problem(
                 403,
                 "publish-not-allowed",
                 "无权直接发布",
@@ -112,13 +106,13 @@ class WriteView(APIView):
     def item_data(self, external_id=None):
         data = self.request.data
         if not isinstance(data, dict):
-            raise problem(400, "malformed-request", "请求体格式错误", "请求体必须是一个JSON对象（{…}）。")
+            raise Problem(400, "malformed-request", "请求体格式错误", "请求体必须是一个JSON对象（{…}）。")
         data = dict(data)
         site = data.get("site")
         if site is not None:
             hosts = {self.key.site.hostname, self.site_host()}
             if not isinstance(site, str) or site.strip().lower() not in hosts:
-                raise problem(
+                raise Problem(
                     403,
                     "other-site",
                     "不能向其他网站报送",
@@ -127,7 +121,7 @@ class WriteView(APIView):
         data["site"] = self.site_host()
         if external_id is not None:
             if data.get("external_id") not in (None, external_id):
-                raise problem(
+                raise Problem(
                     400,
                     "validation-failed",
                     "信息校验未通过",
@@ -141,20 +135,20 @@ class WriteView(APIView):
         try:
             return importer.validate(data, line_no=1)
         except LineError as exc:
-            raise problem(
+            raise Problem(
                 400, "validation-failed", "信息校验未通过", "；".join(exc.messages), errors=exc.messages
             ) from None
 
     def page_in_site(self, external_id):
         page = ArticlePage.objects.filter(external_id=external_id).first()
         if page is None:
-            raise problem(404, "not-found", "不存在", f"外部编号 {external_id} 的信息不存在。")
+            raise Problem(404, "not-found", "不存在", f"外部编号 {external_id} 的信息不存在。")
         self.check_site(page)
         return page
 
     def check_site(self, page):
         if not page.path.startswith(self.key.site.root_page.path):
-            raise problem(
+            raise Problem(
                 409, "other-site", "外部编号已被占用", f"外部编号 {page.external_id} 已被其他网站的信息使用。"
             )
 
@@ -163,7 +157,7 @@ class WriteView(APIView):
         item = self.validate(importer, data)
         if item.existing_id:
             if creating:
-                raise problem(
+                raise Problem(
                     409,
                     "exists",
                     "信息已存在",
@@ -171,17 +165,17 @@ class WriteView(APIView):
                 )
             self.check_site(ArticlePage.objects.get(pk=item.existing_id))
         elif not creating:
-            raise problem(404, "not-found", "不存在", f"外部编号 {item.external_id} 的信息不存在。")
+            raise Problem(404, "not-found", "不存在", f"外部编号 {item.external_id} 的信息不存在。")
         with transaction.atomic():
             try:
                 page = importer.save(item)
             except LineError as exc:
-                raise problem(
+                raise Problem(
                     403, "forbidden", "没有权限", "；".join(exc.messages), errors=exc.messages
                 ) from None
             except ValidationError as exc:
                 # The model's own validation (clean on save) after the import checks.
-                raise problem(
+                raise Problem(
                     400, "validation-failed", "信息校验未通过", "；".join(exc.messages), errors=exc.messages
                 ) from None
             if action == "submit":
@@ -191,14 +185,14 @@ class WriteView(APIView):
     def submit(self, page):
         workflow = page.get_workflow()
         if workflow is None:
-            raise problem(
+            raise Problem(
                 409,
                 "no-workflow",
                 "栏目没有审核流程",
                 f"信息所在栏目“{page.get_parent().title}”没有审核流程，无法提交审核。",
             )
         if page.workflow_in_progress:
-            raise problem(409, "in-review", "正在审核中", "该信息已在审核中，请等待审核结果。")
+            raise Problem(409, "in-review", "正在审核中", "该信息已在审核中，请等待审核结果。")
         workflow.start(page, self.key.user)
 
     def payload(self, page):

@@ -1,6 +1,7 @@
 """The OpenAPI 3 schema of the app API: served at /api/v1/schema/ with Swagger UI at
 /api/v1/docs/ on the platform's own assets, kept under a snapshot, and every operation run
-with generated requests (schemathesis): no server error and no answer that contradicts
+with generated requests (schemathesis, up to 50 per operation, seeded): no server error and
+no answer that contradicts
 the schema.
 
 When the API changes on purpose, refresh the snapshot with
@@ -10,7 +11,6 @@ and review the diff of tests/api/openapi.yaml like code.
 
 import os
 import re
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -39,8 +39,9 @@ CHECKS = [
     checks.response_headers_conformance,
     checks.response_schema_conformance,
 ]
-MAX_EXAMPLES = 100  # per operation
-TIME_BUDGET_SECONDS = 30  # for all operations together
+# Per operation: about 40 s for the whole schema on an idle machine, seeded, so the run
+# is the same every time (no time budget: a loaded CI machine runs the same requests).
+MAX_EXAMPLES = 50
 
 
 def current_schema():
@@ -97,14 +98,13 @@ def test_generated_requests_find_no_server_error_or_schema_violation():
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 15
     with keep_test_connection():
-        calls = {op.label: exercise(op, raw, TIME_BUDGET_SECONDS / len(operations)) for op in operations}
+        calls = {op.label: exercise(op, raw) for op in operations}
     # Every operation ran (one without parameters has a single distinct request).
-    assert min(calls.values()) >= 1 and sum(calls.values()) >= 800, calls
+    assert min(calls.values()) >= 1 and sum(calls.values()) >= 300, calls
 
 
-def exercise(operation, raw, seconds):
-    """Run up to MAX_EXAMPLES generated requests of one operation within `seconds`."""
-    deadline = time.monotonic() + seconds
+def exercise(operation, raw):
+    """Run up to MAX_EXAMPLES generated requests of one operation; returns how many ran."""
     calls = 0
 
     @given(case=operation.as_strategy())
@@ -113,8 +113,6 @@ def exercise(operation, raw, seconds):
     )
     def run(case):
         nonlocal calls
-        if time.monotonic() > deadline:
-            return
         calls += 1
         case.call_and_validate(
             checks=CHECKS,
