@@ -324,13 +324,13 @@ class DisclosurePage(RoutablePageMixin, Page):
             )
         return context
 
-    @path("data.json", name="json")
+    @path("open-data/json/", name="json")
     def data_json(self, request):
         response = JsonResponse(self.open_data(), json_dumps_params={"ensure_ascii": False, "indent": 1})
         response["Content-Disposition"] = f'attachment; filename="{self.slug}.json"'
         return response
 
-    @path("data.csv", name="csv")
+    @path("open-data/csv/", name="csv")
     def data_csv(self, request):
         buffer = io.StringIO()
         buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM

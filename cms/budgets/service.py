@@ -54,12 +54,14 @@ def import_disclosure(column, *, organisation, year, kind, filename, data, pdf=N
     stored = []
     try:
         with transaction.atomic():
-            column.add_child(instance=page)  # validates: duplicate, year, amounts
+            page._standard_fields()  # the title the documents are named after
+            page.check_disclosure()  # before any file is written: duplicate, year, amounts
             page.source_file = _document(filename, data, f"{page.title}（原始报表）", user)
             stored.append(page.source_file)
             if pdf is not None:
                 page.pdf = _document(pdf[0], pdf[1], f"{page.title}（公开文本）", user)
                 stored.append(page.pdf)
+            column.add_child(instance=page)
             page.save_revision(user=user, log_action=True)
     except ValidationError as exc:
         for document in stored:

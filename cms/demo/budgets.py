@@ -35,10 +35,55 @@ DEPARTMENTS = [
     "郴州市档案局", "郴州市地方志办公室", "郴州市供销合作社", "郴州市电子政务信息中心", "郴州市住房公积金管理中心",
     "郴州市公共资源交易中心", "郴州市残疾人联合会", "郴州市气象局", "郴州市科学技术协会",
 ]  # fmt: skip
-# Gaps for the coverage view: (department index, year, kind) not published, and one draft.
-MISSING = {(52, 2014, Kind.FINAL), (53, 2014, Kind.BUDGET), (53, 2014, Kind.FINAL), (54, 2013, Kind.FINAL),
-           (54, 2014, Kind.FINAL), (47, 2014, Kind.FINAL)}  # fmt: skip
-DRAFT = {(51, 2014, Kind.FINAL)}
+# English names of the departments the cluster's register does not have yet.
+NAMES_EN = {
+    "郴州市科学技术局": "Chenzhou Science and Technology Bureau",
+    "郴州市经济和信息化委员会": "Chenzhou Economic and Information Technology Commission",
+    "郴州市民族宗教事务委员会": "Chenzhou Ethnic and Religious Affairs Commission",
+    "郴州市司法局": "Chenzhou Justice Bureau",
+    "郴州市国土资源局": "Chenzhou Land and Resources Bureau",
+    "郴州市水利局": "Chenzhou Water Resources Bureau",
+    "郴州市农业局": "Chenzhou Agriculture Bureau",
+    "郴州市林业局": "Chenzhou Forestry Bureau",
+    "郴州市商务局": "Chenzhou Commerce Bureau",
+    "郴州市文化广电新闻出版局": "Chenzhou Culture, Radio, Film, Press and Publication Bureau",
+    "郴州市人口和计划生育委员会": "Chenzhou Population and Family Planning Commission",
+    "郴州市审计局": "Chenzhou Audit Bureau",
+    "郴州市人民政府国有资产监督管理委员会": "Chenzhou State-owned Assets Supervision and Administration Commission",
+    "郴州市安全生产监督管理局": "Chenzhou Work Safety Administration",
+    "郴州市食品药品监督管理局": "Chenzhou Food and Drug Administration",
+    "郴州市统计局": "Chenzhou Statistics Bureau",
+    "郴州市旅游局": "Chenzhou Tourism Bureau",
+    "郴州市体育局": "Chenzhou Sports Bureau",
+    "郴州市畜牧水产局": "Chenzhou Animal Husbandry and Aquatic Products Bureau",
+    "郴州市粮食局": "Chenzhou Grain Bureau",
+    "郴州市人民防空办公室": "Chenzhou Civil Air Defence Office",
+    "郴州市人民政府金融工作办公室": "Chenzhou Financial Affairs Office",
+    "郴州市机关事务管理局": "Chenzhou Government Offices Administration",
+    "郴州市信访局": "Chenzhou Letters and Calls Bureau",
+    "郴州市规划局": "Chenzhou Urban Planning Bureau",
+    "郴州市房产管理局": "Chenzhou Housing Administration",
+    "郴州市移民开发局": "Chenzhou Resettlement Development Bureau",
+    "郴州市扶贫开发办公室": "Chenzhou Poverty Alleviation Office",
+    "郴州市档案局": "Chenzhou Archives Bureau",
+    "郴州市地方志办公室": "Chenzhou Local Chronicles Office",
+    "郴州市供销合作社": "Chenzhou Supply and Marketing Cooperative",
+    "郴州市住房公积金管理中心": "Chenzhou Housing Provident Fund Management Centre",
+    "郴州市公共资源交易中心": "Chenzhou Public Resources Trading Centre",
+    "郴州市残疾人联合会": "Chenzhou Disabled Persons' Federation",
+    "郴州市气象局": "Chenzhou Meteorological Bureau",
+    "郴州市科学技术协会": "Chenzhou Association for Science and Technology",
+}
+# Gaps for the coverage view: (department, year, kind) not published, and one draft.
+MISSING = {
+    ("郴州市公共资源交易中心", 2014, Kind.FINAL),
+    ("郴州市残疾人联合会", 2014, Kind.BUDGET),
+    ("郴州市残疾人联合会", 2014, Kind.FINAL),
+    ("郴州市气象局", 2013, Kind.FINAL),
+    ("郴州市气象局", 2014, Kind.FINAL),
+    ("郴州市地方志办公室", 2014, Kind.FINAL),
+}
+DRAFT = {("郴州市住房公积金管理中心", 2014, Kind.FINAL)}
 
 # 功能分类: 类 → name; 款 → name; 项 → name.
 CLASSES = {
@@ -206,6 +251,9 @@ def disclosure_figures(department, year, kind):
         "fund": zero_split,
         "state_capital": zero_split,
     }
+    for rows in tables.values():  # stored amounts always carry two decimals
+        for row in rows:
+            row["values"] = {k: str(Decimal(v).quantize(CENT)) for k, v in row["values"].items()}
     fields = {
         "sg_total": total, "sg_outbound": outbound, "sg_vehicle": vehicle, "sg_vehicle_purchase": purchase,
         "sg_vehicle_operation": operation, "sg_reception": reception,
@@ -231,26 +279,29 @@ def explanation(current, previous):
     )
 
 
-def _organisations():
-    existing = {org.name: org for org in Organisation.objects.filter(name__in=DEPARTMENTS)}
+def _organisations(names):
+    existing = {org.name: org for org in Organisation.objects.filter(name__in=names)}
     result = []
     serial = 40
-    for name in DEPARTMENTS:
+    for name in names:
         org = existing.get(name)
         while org is None:
             code = credit_code("431000", serial)
             serial += 1
             if not Organisation.objects.filter(credit_code=code).exists():
-                org = Organisation.objects.create(name=name, name_zh_hans=name, credit_code=code)
+                org = Organisation.objects.create(
+                    name=name, name_zh_hans=name, name_en=NAMES_EN.get(name, name), credit_code=code
+                )
         result.append(org)
     return result
 
 
 @transaction.atomic
-def ensure_budget_disclosures(parent, slug="bmyjsgk"):
-    """The 部门预决算公开 column under `parent` with every department's disclosures;
-    what exists already is left alone. Returns the number of pages created."""
-    departments = _organisations()
+def ensure_budget_disclosures(parent, slug="bmyjsgk", names=DEPARTMENTS):
+    """The 部门预决算公开 column under `parent` with the departments' disclosures (all 55
+    unless `names` says which); what exists already is left alone. Returns the number of
+    pages created."""
+    departments = _organisations(names)
     column = BudgetColumnPage.objects.child_of(parent).filter(slug=slug).first()
     if column is None:
         column = BudgetColumnPage(
@@ -264,13 +315,13 @@ def ensure_budget_disclosures(parent, slug="bmyjsgk"):
         column.save_revision().publish()
     existing = set(DisclosurePage.objects.child_of(column).values_list("organisation_id", "year", "kind"))
     created = 0
-    for index, org in enumerate(departments):
+    for org in departments:
         for kind in (Kind.BUDGET, Kind.FINAL):
             previous_total = None
             for year in YEARS:
                 tables, fields = disclosure_figures(org.name, year, kind)
                 current_total = fields["sg_total"]
-                if (index, year, kind) in MISSING or (org.pk, year, kind) in existing:
+                if (org.name, year, kind) in MISSING or (org.pk, year, kind) in existing:
                     previous_total = current_total
                     continue
                 page = DisclosurePage(
@@ -279,7 +330,7 @@ def ensure_budget_disclosures(parent, slug="bmyjsgk"):
                 )  # fmt: skip
                 column.add_child(instance=page)
                 revision = page.save_revision()
-                if (index, year, kind) not in DRAFT:
+                if (org.name, year, kind) not in DRAFT:
                     revision.publish()
                 previous_total = current_total
                 created += 1

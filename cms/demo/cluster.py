@@ -29,6 +29,7 @@ from cms.snippets import Organisation, SubjectCategory
 from sites.provisioning import ROLE_NAMES, provision_site, remove_placeholder_site
 
 from . import english, plan
+from .budgets import ensure_budget_disclosures
 from .content import load_seed, paragraphs_html, summary_of
 from .images import draw_chart, draw_landscape, to_image_file
 
@@ -94,6 +95,7 @@ class DemoBuilder:
         self.ensure_topics()
         self.ensure_english()
         self.ensure_homes()
+        self.report.created["预决算公开"] = ensure_budget_disclosures(self.columns["www"]["czyjs"])
         if getattr(settings, "DEMO_ACCOUNTS_ENABLED", False):
             self.ensure_accounts()
         return self.report

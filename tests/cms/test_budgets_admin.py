@@ -1,0 +1,105 @@
+"""Admin screens of the budget disclosures: upload, replace, templates, and scheduling a
+year's disclosures to go live together (P11)."""
+
+import datetime as dt
+from datetime import timedelta
+
+import time_machine
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import TestCase
+from django.utils import timezone
+
+from cms.budgets.pages import DisclosurePage
+from cms.budgets.service import DisclosureError, schedule_year
+from cms.budgets.tables import Kind
+from tests.cms.budget_fixtures import make_budget_column, make_disclosure
+from tests.cms.test_budgets_import import filled_xlsx
+from tests.factories import make_organisation, make_user
+
+
+class AdminImportTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.org = make_organisation("郴州市财政局")
+        cls.column = make_budget_column([cls.org])
+        cls.admin = make_user("clerk", superuser=True)
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def post(self, data, **fields):
+        url = f"/admin/budgets/column/{self.column.pk}/import/"
+        payload = {"organisation": self.org.pk, "year": 2013, "kind": Kind.FINAL, **fields}
+        payload["file"] = SimpleUploadedFile("czj.xlsx", data)
+        return self.client.post(url, payload)
+
+    def test_upload_creates_a_draft_and_opens_it(self):
+        data, tables, _ = filled_xlsx()
+        response = self.post(data)
+        page = DisclosurePage.objects.get(organisation=self.org, year=2013, kind=Kind.FINAL)
+        assert response.status_code == 302 and response["Location"] == f"/admin/pages/{page.pk}/edit/"
+        assert page.get_latest_revision_as_object().tables == tables
+        assert self.client.get(response["Location"]).status_code == 200
+
+    def test_bad_upload_lists_problems_in_chinese_and_saves_nothing(self):
+        def spoil(book):
+            book["收入决算表"]["C3"] = "n/a"
+
+        data, _, _ = filled_xlsx(edit=spoil)
+        response = self.post(data)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "未保存任何内容" in html
+        assert "工作表「收入决算表」C3单元格（第3行）：“n/a”不是有效金额。" in html
+        assert not DisclosurePage.objects.exists()
+
+    def test_templates_download(self):
+        response = self.client.get("/admin/budgets/template/final.xlsx")
+        assert response.status_code == 200 and response.content[:2] == b"PK"
+        response = self.client.get("/admin/budgets/template/budget.csv")
+        assert response.content.decode("utf-8-sig").startswith("部门收支总表\r\n科目编码,科目名称,金额")
+
+    def test_editor_without_rights_is_refused(self):
+        self.client.force_login(make_user("visitor", is_staff=True))
+        data, _, _ = filled_xlsx()
+        assert self.post(data).status_code in (302, 403)
+        assert not DisclosurePage.objects.exists()
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+NOW = dt.datetime(2015, 3, 20, 9, 0, tzinfo=SHANGHAI)
+GO_LIVE = dt.datetime(2015, 3, 31, 10, 0, tzinfo=SHANGHAI)
+
+
+class ScheduleTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.orgs = [make_organisation(f"郴州市定时局{n}") for n in range(3)]
+        cls.column = make_budget_column(cls.orgs)
+
+    def test_a_year_goes_live_together(self):
+        for org in self.orgs:
+            make_disclosure(self.column, org, 2014, Kind.BUDGET, publish=False)
+        with time_machine.travel(NOW, tick=False):
+            assert len(schedule_year(self.column, 2014, GO_LIVE)) == 3
+            call_command("publish_scheduled")  # not yet
+            assert not DisclosurePage.objects.filter(live=True).exists()
+            assert set(DisclosurePage.objects.values_list("go_live_at", flat=True)) == {GO_LIVE}
+        with time_machine.travel(GO_LIVE + timedelta(minutes=1), tick=False):
+            call_command("publish_scheduled")
+        live = DisclosurePage.objects.filter(live=True)
+        assert live.count() == 3
+        assert set(live.values_list("first_published_at", flat=True)) == {GO_LIVE + timedelta(minutes=1)}
+
+    def test_one_broken_disclosure_schedules_none(self):
+        make_disclosure(self.column, self.orgs[0], 2013, Kind.BUDGET, publish=False)
+        broken = make_disclosure(self.column, self.orgs[1], 2013, Kind.BUDGET, publish=False, explanation="")
+        try:
+            schedule_year(self.column, 2013, timezone.now() + timedelta(hours=1))
+        except DisclosureError as exc:
+            assert exc.messages == [f"{broken.title}：“三公”经费情况：须说明与上年相比增减变化的原因。"]
+        else:
+            raise AssertionError("scheduled a disclosure that breaks the rules")
+        assert not DisclosurePage.objects.exclude(go_live_at=None).exists()
