@@ -1,8 +1,7 @@
 """The OpenAPI 3 schema of the app API: served at /api/v1/schema/ with Swagger UI at
 /api/v1/docs/ on the platform's own assets, kept under a snapshot, and every operation run
-with generated requests (schemathesis, up to 50 per operation, seeded): no server error and
-no answer that contradicts
-the schema.
+with generated requests (schemathesis, up to 50 per operation, seeded): no server error
+and no answer that contradicts the schema.
 
 When the API changes on purpose, refresh the snapshot with
     UPDATE_API_SNAPSHOT=1 .venv/bin/pytest tests/api/test_schema.py -k snapshot
