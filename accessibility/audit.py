@@ -67,8 +67,10 @@ def targets_for(site, per_type=3):
     return found
 
 
-def run(site, base_url=None, audit_modes=None, per_type=3):
-    """Audit `site`: rows for every (page, mode) axe finding and every content finding."""
+def run(site, base_url=None, audit_modes=None, per_type=3, screenshots=None):
+    """Audit `site`: rows for every (page, mode) axe finding and every content finding.
+    With `screenshots` (a folder), also save the home page in each mode, on WAP and with
+    the toolbar open (docs/accessibility.md shows them)."""
     audit_modes = audit_modes or browser.AUDIT_MODES
     targets = targets_for(site, per_type)
     server = None
@@ -123,11 +125,32 @@ def run(site, base_url=None, audit_modes=None, per_type=3):
                                 v.blocking,
                             )
                         )
+            if screenshots:
+                _screenshots(context, page, base_url, audit_modes, Path(screenshots))
             context.close()
     finally:
         if server is not None:
             server.terminate()
     return rows
+
+
+def _screenshots(context, page, base_url, audit_modes, folder):
+    folder.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1024, "height": 720})
+    for mode in audit_modes:
+        browser.set_mode(context, base_url, mode)
+        page.goto(base_url + "/")
+        page.screenshot(path=folder / f"home-{mode}.png")
+    browser.set_mode(context, base_url, modes.STANDARD)
+    page.goto(base_url + "/wap/")
+    page.screenshot(path=folder / "home-wap.png")
+    page.goto(base_url + "/")
+    page.locator("[data-a11y-open]").click()
+    page.locator('[data-a11y="caption"]').click()
+    page.locator("main h2").first.hover()
+    page.screenshot(path=folder / "home-toolbar.png")
+    page.locator('[data-a11y="reset"]').click()
+    page.locator('[data-a11y="toggle"]').click()
 
 
 def _start_server():

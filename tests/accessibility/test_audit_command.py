@@ -27,6 +27,8 @@ def test_audit_writes_csv_and_html(site, tmp_path):
         "--modes",
         "standard",
         "text",
+        "--screenshots",
+        str(tmp_path / "shots"),
     )
     with open(tmp_path / "report.csv", encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
@@ -37,6 +39,9 @@ def test_audit_writes_csv_and_html(site, tmp_path):
     assert ("wap/", "wap") in audited
     assert {r["status"] for r in rows if r["source"] == "axe"} == {"200"}
     assert [r for r in rows if r["blocking"] == "True"] == []
+    shots = sorted(p.name for p in (tmp_path / "shots").iterdir())
+    assert shots == ["home-standard.png", "home-text.png", "home-toolbar.png", "home-wap.png"]
+    assert all((tmp_path / "shots" / name).read_bytes().startswith(b"\x89PNG") for name in shots)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "无障碍检测报告" in html and '<html lang="zh-Hans">' in html
 

@@ -18,6 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--base-url", help="已在运行的网站地址（默认在本进程内启动服务）")
         parser.add_argument("--per-type", type=int, default=3, help="每种页面类型检测的页面数")
         parser.add_argument("--modes", nargs="*", choices=browser.AUDIT_MODES, help="只检测这些模式")
+        parser.add_argument("--screenshots", help="把首页各模式截图保存到此目录")
 
     def handle(self, *args, **options):
         try:
@@ -25,7 +26,9 @@ class Command(BaseCommand):
         except LookupError as error:
             raise CommandError(str(error)) from error
         try:
-            rows = audit.run(site, options["base_url"], options["modes"], options["per_type"])
+            rows = audit.run(
+                site, options["base_url"], options["modes"], options["per_type"], options["screenshots"]
+            )
         except browser.BrowserUnavailable as error:
             raise CommandError(str(error)) from error
         out = Path(options["output"])
