@@ -57,13 +57,16 @@ REASONS = {
 
 class WeChatAPIError(Exception):
     """A WeChat call that failed. `reason` is for editors (Chinese); `retryable` says if
-    trying again later may succeed."""
+    trying again later may succeed; `ambiguous` says the request may have been carried out
+    all the same (a timeout or a gateway error after it was sent), so repeating a call
+    that is not idempotent may do it twice."""
 
-    def __init__(self, reason, *, code=None, retryable=False):
+    def __init__(self, reason, *, code=None, retryable=False, ambiguous=False):
         super().__init__(reason)
         self.reason = reason
         self.code = code
         self.retryable = retryable
+        self.ambiguous = ambiguous
 
 
 def reason_for(code, errmsg=""):
@@ -106,7 +109,9 @@ class PortalWeChatClient(WeChatClient):
     #: how long a refresh lock is held at most (a crashed holder frees it by expiry)
     LOCK_TTL = 10
 
-    def __init__(self, appid, secret, *, timeout=10, max_attempts=4, sleep=time.sleep, backoff=0.5):
+    def __init__(self, appid, secret, *, timeout=None, max_attempts=4, sleep=time.sleep, backoff=0.5):
+        if timeout is None:
+            timeout = getattr(settings, "WECHAT_API_TIMEOUT", 10)
         super().__init__(appid, secret, session=DjangoCacheStorage(), timeout=timeout, auto_retry=False)
         self.base_url = api_base_url()
         self.API_BASE_URL = self.base_url + "cgi-bin/"
@@ -181,9 +186,11 @@ class PortalWeChatClient(WeChatClient):
 
     # --- calls -------------------------------------------------------------------------
 
-    def call(self, method, endpoint, *, data=None, params=None, files=None):
+    def call(self, method, endpoint, *, data=None, params=None, files=None, idempotent=True):
         """One API call with bounded retries. `files` maps a field to
-        (filename, bytes, content_type): bytes, so a retry sends the whole file again."""
+        (filename, bytes, content_type): bytes, so a retry sends the whole file again.
+        A call that is not `idempotent` (draft/add, freepublish/submit) is repeated only
+        after errors WeChat answered; an ambiguous failure is raised at once."""
         attempt = 0
         while True:
             attempt += 1
@@ -197,6 +204,8 @@ class PortalWeChatClient(WeChatClient):
                 # 45009 is a daily quota: waiting seconds here does not help, the outbox's
                 # backoff does.
                 if not exc.retryable or exc.code == 45009 or attempt >= self.max_attempts:
+                    raise
+                if exc.ambiguous and not idempotent:
                     raise
                 logger.info("WeChat %s failed (%s), attempt %d", endpoint, exc.reason, attempt)
                 if exc.code not in TOKEN_ERRORS:
@@ -214,24 +223,31 @@ class PortalWeChatClient(WeChatClient):
             result = self._request(method, endpoint, **kwargs)
         except WeChatClientException as exc:
             raise self._error_from(exc) from exc
-        except requests.Timeout as exc:
+        except requests.ConnectTimeout as exc:  # never connected: nothing was sent
             raise WeChatAPIError("连接微信服务器超时，请稍后重试", retryable=True) from exc
+        except requests.Timeout as exc:
+            raise WeChatAPIError("连接微信服务器超时，请稍后重试", retryable=True, ambiguous=True) from exc
         except requests.RequestException as exc:
-            raise WeChatAPIError("无法连接微信服务器，请稍后重试", retryable=True) from exc
+            refused = "NewConnectionError" in repr(exc)  # never connected: nothing was sent
+            raise WeChatAPIError(
+                "无法连接微信服务器，请稍后重试", retryable=True, ambiguous=not refused
+            ) from exc
         if not isinstance(result, dict):
-            raise WeChatAPIError("微信服务器返回了无法识别的内容，请稍后重试", retryable=True)
+            raise WeChatAPIError("微信服务器返回了无法识别的内容，请稍后重试", retryable=True, ambiguous=True)
         return result
 
     def _error_from(self, exc):
         if exc.errcode is None:  # an HTTP error status
             status = getattr(exc.response, "status_code", None)
             retryable = status is None or status >= 500
-            return WeChatAPIError(f"微信服务器暂时不可用（HTTP {status}），请稍后重试", retryable=retryable)
+            return WeChatAPIError(
+                f"微信服务器暂时不可用（HTTP {status}），请稍后重试", retryable=retryable, ambiguous=retryable
+            )
         code = int(exc.errcode)
         return WeChatAPIError(reason_for(code, exc.errmsg), code=code, retryable=code in RETRYABLE_ERRORS)
 
-    def post_json(self, endpoint, data):
-        return self.call("post", endpoint, data=data)
+    def post_json(self, endpoint, data, *, idempotent=True):
+        return self.call("post", endpoint, data=data, idempotent=idempotent)
 
     def upload(self, endpoint, filename, content, content_type, params=None):
         return self.call("post", endpoint, params=params, files={"media": (filename, content, content_type)})

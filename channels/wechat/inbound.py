@@ -6,7 +6,7 @@ Account's followers (the callback view is channels/wechat/views.py).
   carries the link to every result); nothing found or no time left → a text with that link;
 - a menu CLICK `column:<id>` → the column's latest items as a text with links;
 - PUBLISHJOBFINISH (not known to wechatpy 1.8.18, registered here) → the article URL is
-  recorded on the page's WeChatArticle;
+  recorded on the page's WeChatArticle and the delivery waiting on the job is checked now;
 - other events → nothing ("success"); other messages → a help text.
 
 WeChat waits 5 s and then retries: `seen_before` de-duplicates on MsgId (events: sender +
@@ -24,6 +24,8 @@ from django.db import DatabaseError, connection, transaction
 from wechatpy.events import BaseEvent, register_event
 from wechatpy.replies import ArticlesReply, TextReply
 
+from channels import outbox
+from channels.models import Delivery
 from cms.models import ArticlePage, ColumnPage
 from search import service
 from search.analysis import EN, ZH
@@ -233,13 +235,20 @@ def help_reply(site, account, message):
 
 
 def record_publish_result(account, message):
-    """Store the article URL WeChat reports for a publish job we submitted."""
+    """Store the article URL WeChat reports for a publish job we submitted, and have the
+    delivery waiting on that job checked now rather than at its next scheduled check."""
     info = message.info
     publish_id = str(info.get("publish_id") or "")
     if not publish_id:
         return
+    records = WeChatArticle.objects.filter(account=account, publish_id=publish_id)
+    waiting = Delivery.objects.filter(
+        page_id__in=records.values("page_id"), channel="wechat", status=Delivery.Status.WAITING
+    )
+    outbox.poke(list(waiting.values_list("pk", flat=True)))
     status = str(info.get("publish_status", ""))
     if status != "0":
+        # The check asks freepublish/get and shows the editor why it failed.
         logger.warning("WeChat publish job %s ended with status %s", publish_id, status)
         return
     detail = info.get("article_detail") or {}
@@ -250,9 +259,7 @@ def record_publish_result(account, message):
     updates = {"article_id": info.get("article_id") or ""}
     if url.startswith("https://mp.weixin.qq.com/"):
         updates["url"] = url
-    WeChatArticle.objects.filter(account=account, publish_id=publish_id).update(
-        **{k: v for k, v in updates.items() if v}
-    )
+    records.update(**{k: v for k, v in updates.items() if v})
 
 
 def handle(site, account, message):

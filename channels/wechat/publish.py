@@ -13,7 +13,12 @@ Idempotency: the draft's media_id is saved the moment draft/add answers, and the
 revision and publish_id the moment freepublish/submit answers, each in its own commit (the
 caller must not wrap this in a transaction). A retry after a crash therefore updates the
 same draft instead of adding one, and polls the job already submitted instead of submitting
-again, and a check of a submitted job never submits. The one window left is a crash between WeChat accepting the submit and our save.
+again, and a check of a submitted job never submits. A submit whose answer is lost (a
+timeout, a gateway error) is not repeated, by the client or the outbox: WeChat may have
+accepted it, so the editor is asked to look before retrying. The one window left is a
+crash between WeChat accepting the submit and our save (milliseconds). draft/add is not
+repeated in-process after a lost answer either; an outbox retry may leave one unused
+draft in the account's draft box (never published).
 
 send_to_followers (mass send) is a separate editor action with a clientmsgid derived from
 (page, published revision): our row, written before the request, and WeChat's 45065 both
@@ -198,7 +203,7 @@ class ArticlePublisher:
         if not (record.submitted_revision_id == revision_id and record.publish_id):
             article = self.build()
             self._save_draft(record, article, revision_id)
-            answer = self.client.post_json("freepublish/submit", {"media_id": record.media_id})
+            answer = self._submit(record)
             record.submitted_revision_id = revision_id
             record.publish_id = str(answer["publish_id"])
             record.submitted_at = timezone.now()
@@ -209,6 +214,22 @@ class ArticlePublisher:
             # WeChat takes a moment to review and publish: check back later, not now.
             raise PublishPending(record, after=poll_delay(0))
         return self._check(record)
+
+    def _submit(self, record):
+        try:
+            return self.client.post_json(
+                "freepublish/submit", {"media_id": record.media_id}, idempotent=False
+            )
+        except WeChatAPIError as exc:
+            if not exc.ambiguous:
+                raise
+            # WeChat may have accepted it; submitting again could publish the article
+            # twice, so a person looks first.
+            raise PublishError(
+                f"提交微信发布时未收到明确答复（{exc.reason}），无法确定微信是否已收到。为避免重复发布，"
+                "系统不会自动重试：请在微信公众平台“发表记录”中查看，若未发表再点击重试",
+                code="submit_uncertain",
+            ) from exc
 
     def _save_draft(self, record, article, revision_id):
         if record.media_id and record.draft_revision_id == revision_id:
@@ -224,7 +245,10 @@ class ArticlePublisher:
                     raise
                 record.media_id = ""
         if not record.media_id:
-            record.media_id = self.client.post_json("draft/add", {"articles": [article]})["media_id"]
+            # Not repeated in-process after an ambiguous failure: a lost answer would leave
+            # an unused draft per repeat (an outbox retry may still leave one).
+            answer = self.client.post_json("draft/add", {"articles": [article]}, idempotent=False)
+            record.media_id = answer["media_id"]
         record.draft_revision_id = revision_id
         record.save()
         if self.on_draft_saved:

@@ -132,11 +132,14 @@ class WeChatStandin:
                     payload, ctype = answer, "text/html"
                 else:
                     payload, ctype = json.dumps(answer, ensure_ascii=False).encode(), "application/json"
-                self.send_response(status)
-                self.send_header("Content-Type", ctype)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", ctype)
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting (a delay fault): WeChat's answer is lost too
 
         return Handler
 

@@ -1,9 +1,11 @@
-"""A scriptable channel adapter for outbox tests, plugged in through CHANNEL_ADAPTERS the
-way a real one is. Each call is recorded; outcomes are queued per channel."""
+"""Adapters for outbox tests, plugged in through CHANNEL_ADAPTERS the way a real one is: a
+scriptable one (each call recorded, outcomes queued per channel), and the real WeChat
+adapter without its client's backoff sleeps."""
 
 import threading
 
 from channels.adapters.base import ChannelAdapter
+from channels.adapters.wechat import WeChatAdapter
 
 calls = []
 outcomes = {}  # channel -> list of DeliveryError or dict, consumed in order
@@ -42,3 +44,11 @@ def gate(channel):
     entered, release = threading.Event(), threading.Event()
     gates[channel] = (entered, release)
     return entered, release
+
+
+class QuickWeChatAdapter(WeChatAdapter):
+    """The real WeChat adapter, its client's retry backoff not slept (the delays are
+    asserted in test_wechat_client.py)."""
+
+    def __init__(self):
+        super().__init__(sleep=lambda seconds: None)

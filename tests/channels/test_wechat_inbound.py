@@ -2,13 +2,16 @@
 encrypted with the account's EncodingAESKey in safe mode, retries of the same MsgId, and
 hostile bodies. Search hits come from the real index, filled when the factories publish."""
 
+import datetime as dt
 import itertools
 
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Sum
+from django.utils import timezone
 
+from channels.models import Delivery
 from channels.wechat.inbound import SearchTimeout, time_box
 from channels.wechat.models import WeChatArticle
 from search.models import QueryLog
@@ -288,21 +291,39 @@ def test_other_messages_get_help_and_other_events_success(portal, wechat):
         assert response.status_code == 200 and response.content == b"success"
 
 
-def test_publish_job_finish_records_the_article_url(portal, wechat):
+def test_publish_job_finish_records_the_article_url_and_completes_the_delivery(
+    portal, wechat, django_capture_on_commit_callbacks
+):
     site, account, column = portal
     article = make_article(column, title="发布结果")
-    WeChatArticle.objects.create(page=article, account=account, media_id="DRAFT-1", publish_id="2247503051")
+    WeChatArticle.objects.create(
+        page=article,
+        account=account,
+        media_id="DRAFT-1",
+        publish_id="2247503051",
+        submitted_revision_id=article.live_revision_id,
+        submitted_at=timezone.now(),
+    )
+    # The delivery submitted the job and waits for its next check, a minute away.
+    row = Delivery.objects.get(page=article, channel="wechat")
+    row.status, row.next_attempt_at = "waiting", timezone.now() + dt.timedelta(seconds=60)
+    row.save()
     info = (
         "<PublishEventInfo><publish_id>2247503051</publish_id><publish_status>0</publish_status>"
         "<article_id><![CDATA[ART-9]]></article_id><article_detail><count>1</count><item><idx>1</idx>"
         "<article_url><![CDATA[https://mp.weixin.qq.com/s/ART-9]]></article_url></item></article_detail>"
         "</PublishEventInfo>"
     )
-    response = wechat.post(event_xml("PUBLISHJOBFINISH", user="gh_portal", extra=info))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = wechat.post(event_xml("PUBLISHJOBFINISH", user="gh_portal", extra=info))
     assert response.content == b"success"
     record = WeChatArticle.objects.get(page=article)
     assert record.url == "https://mp.weixin.qq.com/s/ART-9"
     assert record.article_id == "ART-9"
+    # Checked at once, and answered from what the event brought: no request to WeChat
+    # (WECHAT_API_BASE_URL is WeChat's real host, unreachable here).
+    row.refresh_from_db()
+    assert (row.status, row.state["url"]) == ("delivered", "https://mp.weixin.qq.com/s/ART-9")
 
 
 def test_failed_publish_job_records_nothing(portal, wechat):

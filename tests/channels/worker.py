@@ -53,13 +53,15 @@ class Worker:
         return Path(self.log_path).read_text(errors="replace")[-3000:]
 
 
-def wait_for(condition, *, timeout, what, worker=None):
-    """Wait until `condition()` is true, checking every 50 ms; fail after `timeout` s."""
+def wait_for(condition, *, timeout, what, worker):
+    """Wait until `condition()` is true, checking every 50 ms; fail, with the worker's log,
+    after `timeout` s or as soon as the worker process has exited."""
     deadline = time.monotonic() + timeout
     while not condition():
+        if worker.process.poll() is not None:
+            pytest.fail(f"the worker exited while waiting for {what}\nworker log:\n{worker.log()}")
         if time.monotonic() > deadline:
-            log = f"\nworker log:\n{worker.log()}" if worker else ""
-            pytest.fail(f"timed out after {timeout} s waiting for {what}{log}")
+            pytest.fail(f"timed out after {timeout} s waiting for {what}\nworker log:\n{worker.log()}")
         time.sleep(0.05)
 
 
