@@ -16,6 +16,17 @@ class Validity(models.TextChoices):
     EXPIRED = "expired", "已失效"
 
 
+# 已废止 and 已失效 documents are no longer in force; an amended one (已修改) still is, as
+# amended, and items without a validity (not policy documents) are not filtered.
+NOT_IN_FORCE = (Validity.REPEALED, Validity.EXPIRED)
+
+
+def in_force(queryset):
+    """P12: leave out documents no longer in force. Lists, search and the API call this
+    (or filter on `validity__in=NOT_IN_FORCE` themselves) when asked for valid ones only."""
+    return queryset.exclude(validity__in=NOT_IN_FORCE)
+
+
 class IndexSequence(models.Model):
     """The last 索引号 serial an organisation issued in a year."""
 

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Max
@@ -16,7 +17,7 @@ from wagtail.models import Orderable, Page, PageLogEntry, WorkflowPage
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock, TopicSectionBlock
-from .disclosure import Validity, allocate_index_number
+from .disclosure import Validity, allocate_index_number, in_force
 from .fields import MultipleChoiceField
 from .listing import sync_listings
 from .snippets import INDEX_NUMBER_MAX_LENGTH
@@ -208,13 +209,18 @@ class ColumnPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        paginator = Paginator(self.articles(), settings.COLUMN_PAGE_SIZE)
+        articles = self.articles()
+        # P12: ?validity=in_force leaves out repealed and expired documents.
+        in_force_only = request.GET.get("validity") == "in_force"
+        if in_force_only:
+            articles = in_force(articles)
+        paginator = Paginator(articles, settings.COLUMN_PAGE_SIZE)
         # Counting is the one part of a list whose cost grows with the column's length
         # (~10 ms at 20k items on SQLite), so the count is cached until the next page event
         # (publish, unpublish, move, delete) is logged anywhere; the newest log entry is an
         # indexed lookup of constant cost.
         last_event = PageLogEntry.objects.aggregate(last=Max("pk"))["last"]
-        count_key = f"column-article-count:{self.pk}:{last_event}"
+        count_key = f"column-article-count:{self.pk}:{last_event}:{int(in_force_only)}"
         count = cache.get(count_key)
         if count is None:
             count = paginator.count
@@ -226,6 +232,7 @@ class ColumnPage(Page):
             page_obj = paginator.page(1)
         except EmptyPage:
             page_obj = paginator.page(paginator.num_pages)
+        context["in_force_only"] = in_force_only
         context["page_obj"] = page_obj
         context["articles"] = page_obj.object_list
         context["subcolumns"] = self.child_sections(ColumnPage)
@@ -305,6 +312,10 @@ class ArticlePage(CounterpartMixin, Page):
     )
     keywords = models.CharField("主题词", max_length=200, blank=True)
     validity = models.CharField("有效性", max_length=10, choices=Validity, blank=True, default=Validity.NONE)
+    effective_at = models.DateField("施行日期", null=True, blank=True)
+    expires_at = models.DateField(
+        "有效期至", null=True, blank=True, db_index=True, help_text="过了这一天，有效性自动改为“已失效”。"
+    )
     syndicate_to = ParentalManyToManyField(
         "cms.ColumnPage",
         verbose_name="同时发布到栏目",
@@ -337,6 +348,8 @@ class ArticlePage(CounterpartMixin, Page):
                 FieldPanel("category"),
                 FieldPanel("keywords"),
                 FieldPanel("validity"),
+                FieldPanel("effective_at"),
+                FieldPanel("expires_at"),
             ],
             "信息公开",
         ),
@@ -381,6 +394,11 @@ class ArticlePage(CounterpartMixin, Page):
     @property
     def display_time(self):
         return self.published_at or self.first_published_at
+
+    def clean(self):
+        super().clean()
+        if self.effective_at and self.expires_at and self.expires_at < self.effective_at:
+            raise ValidationError({"expires_at": "有效期截止日期不能早于施行日期。"})
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -170,7 +170,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 SCHEDULED_PUBLISHING_INTERVAL = 60
 # The periodic tasks: scheduled publishing (go-live / expiry) and the outbox's sweep of
 # due retries and abandoned deliveries.
-PERIODIC_TASKS = ["cms.tasks.publish_scheduled", "channels.tasks.sweep_deliveries"]
+PERIODIC_TASKS = [
+    "cms.tasks.publish_scheduled",
+    "channels.tasks.sweep_deliveries",
+    "cms.validity.apply_expiry_dates",
+]
 
 # The page model provision_site creates as a new site's root (a dotted path, so sites/
 # never imports the content model).

@@ -5,7 +5,6 @@ import datetime as dt
 from datetime import timedelta
 
 import time_machine
-
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import TestCase
