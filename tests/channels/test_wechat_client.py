@@ -116,3 +116,28 @@ def test_upload_retry_resends_the_whole_file(standin, client):  # noqa: F811
     result = client.upload("media/uploadimg", "a.jpg", payload, "image/jpeg")
     assert result["url"].startswith("http://mmbiz.qpic.cn/")
     assert standin.images and list(standin.images.values()) == [len(payload)]
+
+
+@pytest.mark.parametrize(
+    "fault", [{"status": 502}, {"non_json": True}, {"delay": 0.5}], ids=["502", "non-json", "timeout"]
+)
+def test_a_call_that_is_not_idempotent_is_not_repeated_after_an_unclear_failure(standin, fault):  # noqa: F811
+    client = PortalWeChatClient("wxapp", "secret", timeout=0.2, max_attempts=3, sleep=lambda s: None)
+    standin.inject("freepublish/submit", times=3, **fault)
+    with pytest.raises(WeChatAPIError) as exc:
+        client.post_json("freepublish/submit", {"media_id": "x"}, idempotent=False)
+    assert exc.value.ambiguous and exc.value.retryable
+    assert len(standin.calls("freepublish/submit")) == 1
+    # The same failure on a read is retried (bounded).
+    standin.inject("freepublish/get", times=3, **fault)
+    with pytest.raises(WeChatAPIError):
+        client.post_json("freepublish/get", {"publish_id": "1"})
+    assert len(standin.calls("freepublish/get")) == 3
+
+
+def test_a_call_that_is_not_idempotent_is_repeated_after_an_answered_error(standin, client):  # noqa: F811
+    standin.inject("draft/add", errcode=-1, times=1)
+    with pytest.raises(WeChatAPIError) as exc:  # the stand-in refuses the empty draft
+        client.post_json("draft/add", {"articles": []}, idempotent=False)
+    assert exc.value.code == 40114 and not exc.value.ambiguous
+    assert [r["answer"]["errcode"] for r in standin.calls("draft/add")] == [-1, 40114]

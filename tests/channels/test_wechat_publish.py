@@ -120,19 +120,6 @@ def test_crash_between_draft_add_and_submit_publishes_once(standin, column):  # 
     assert len(standin.calls("freepublish/submit")) == 1 and len(standin.calls("draft/add")) == 1
 
 
-def test_retryable_and_final_failures_become_delivery_errors(standin, column):  # noqa: F811
-    page = article_with_images(column)
-    standin.inject("freepublish/submit", status=502, times=10)
-    with pytest.raises(DeliveryError) as exc:
-        deliver(page)
-    assert exc.value.retryable and "HTTP 502" in exc.value.reason
-    standin.inject("freepublish/submit", errcode=48001, times=1)
-    standin.faults["freepublish/submit"] = standin.faults["freepublish/submit"][-1:]
-    with pytest.raises(DeliveryError) as exc:
-        deliver(page)
-    assert not exc.value.retryable and exc.value.code == 48001 and "权限" in exc.value.reason
-
-
 def test_rejected_by_review_is_final(standin, column):  # noqa: F811
     standin.next_publish_status = 4
     page = article_with_images(column)
