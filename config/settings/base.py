@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "channels.apps.ChannelsConfig",
     "search.apps.PortalSearchConfig",
     "accessibility.apps.AccessibilityConfig",
+    "interaction.apps.InteractionConfig",
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
@@ -179,6 +180,10 @@ PERIODIC_TASKS = [
 # The page model provision_site creates as a new site's root (a dotted path, so sites/
 # never imports the content model).
 CLUSTER_HOME_PAGE_MODEL = "cms.HomePage"
+
+# Online interviews (interaction/): questions per sender address and interview, per window
+# of seconds.
+INTERVIEW_QUESTION_RATE = (3, 600)
 
 # Column list length per page.
 COLUMN_PAGE_SIZE = 20

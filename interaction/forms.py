@@ -1,0 +1,88 @@
+"""The public question form of an interview, with its anti-spam measures: an arithmetic
+question in words (readable by screen readers, no image), a signed token that expires, a
+field people never see, and a per-address rate limit (settings.INTERVIEW_QUESTION_RATE)."""
+
+import hashlib
+import hmac
+import secrets
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
+
+CHALLENGE_SALT = "interaction.interview-challenge"
+CHALLENGE_MAX_AGE = 60 * 60
+NUMBERS = "零一二三四五六七八九十"
+
+
+def _digest(nonce, answer):
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"{CHALLENGE_SALT}:{nonce}:{answer}".encode(), hashlib.sha256).hexdigest()
+
+
+def new_challenge():
+    """(question text, token); the token holds a keyed hash of the answer, not the answer."""
+    a, b = secrets.randbelow(9) + 1, secrets.randbelow(9) + 1
+    nonce = secrets.token_hex(8)
+    token = signing.dumps({"n": nonce, "h": _digest(nonce, a + b)}, salt=CHALLENGE_SALT)
+    return f"{NUMBERS[a]}加{NUMBERS[b]}等于几？", token
+
+
+def check_challenge(token, answer):
+    try:
+        data = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
+        value = int(str(answer).strip())
+    except (signing.BadSignature, ValueError, TypeError):
+        return False
+    return hmac.compare_digest(data.get("h", ""), _digest(data.get("n", ""), value))
+
+
+def sender_key(request):
+    address = request.META.get("REMOTE_ADDR", "")
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
+
+
+def rate_limited(sender, interview_id):
+    """Count one submission; True when the sender is over the limit for this window."""
+    limit, seconds = settings.INTERVIEW_QUESTION_RATE
+    key = f"interview-questions:{interview_id}:{sender}"
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
+class QuestionForm(forms.Form):
+    nickname = forms.CharField(label="昵称", max_length=30)
+    text = forms.CharField(label="您的问题", max_length=500, widget=forms.Textarea(attrs={"rows": 4}))
+    answer = forms.CharField(label="验证问题", max_length=4)
+    # Hidden from people (and from assistive technology); bots fill it in.
+    website = forms.CharField(required=False, label="请勿填写此项")
+
+    def __init__(self, *args, interview=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.interview = interview
+        # Every rendering asks a new question; the submitted token is checked in clean().
+        self.challenge, self.token = new_challenge()
+        self.fields["answer"].label = f"验证问题：{self.challenge}（请填写阿拉伯数字）"
+
+    def clean_nickname(self):
+        return self.cleaned_data["nickname"].strip()
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if len(text) < 5:
+            raise forms.ValidationError("问题太短，请至少写5个字。")
+        return text
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError("提交未通过校验。")
+        if "answer" in cleaned and not check_challenge(self.data.get("token", ""), cleaned["answer"]):
+            self.add_error("answer", "验证问题回答不正确或已过期，请回答新的验证问题。")
+        return cleaned

@@ -1,0 +1,192 @@
+"""Online interviews (在线访谈, I05): an interview page with its guests, schedule and
+status; the live text moderators post during the event; the public's questions, hidden
+until a moderator approves them; and the archived transcript.
+
+Only `Question.objects.public()` may ever feed a public page, the live JSON or the API:
+everything public reads questions through it.
+"""
+
+from django.db import models
+from django.utils import timezone
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+
+class Status(models.TextChoices):
+    PREVIEW = "preview", "预告"
+    LIVE = "live", "直播中"
+    ENDED = "ended", "已结束"
+
+
+class Interview(Page):
+    """One interview: announced (预告), live (直播中), then archived (已结束)."""
+
+    summary = models.TextField("访谈简介", max_length=1000)
+    starts_at = models.DateTimeField("开始时间")
+    ends_at = models.DateTimeField("结束时间")
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    accepts_questions = models.BooleanField("接受网友提问", default=True)
+    video_url = models.URLField("视频地址", blank=True)
+    transcript = RichTextField("文字实录", blank=True, help_text="访谈结束后整理的完整文字实录。")
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")], "时间"),
+        FieldRowPanel([FieldPanel("status"), FieldPanel("accepts_questions")], "状态"),
+        InlinePanel("guests", label="嘉宾", min_num=1),
+        MultiFieldPanel([FieldPanel("video_url"), InlinePanel("photos", label="图片")], "视频和图片"),
+        FieldPanel("transcript"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("transcript")]
+    api_fields = [
+        APIField(name)
+        for name in ("summary", "starts_at", "ends_at", "status", "video_url", "transcript", "guests")
+    ]
+    parent_page_types = ["cms.ColumnPage"]
+    subpage_types = []
+    template = "interaction/interview_page.html"
+
+    class Meta:
+        verbose_name = "在线访谈"
+
+    def clean(self):
+        super().clean()
+        from django.core.exceptions import ValidationError
+
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "结束时间须晚于开始时间。"})
+
+    @property
+    def is_open_for_questions(self):
+        return self.accepts_questions and self.status in (Status.PREVIEW, Status.LIVE)
+
+    def get_context(self, request, *args, **kwargs):
+        from .forms import QuestionForm
+
+        context = super().get_context(request, *args, **kwargs)
+        context["guests"] = list(self.guests.all())
+        context["photos"] = list(self.photos.select_related("image"))
+        context["entries"] = list(self.entries.order_by("posted_at", "pk"))
+        context["answered"] = list(Question.objects.public().filter(interview=self))
+        context.setdefault("form", QuestionForm(interview=self))
+        return context
+
+    @classmethod
+    def yearly_counts(cls):
+        """Interviews held per year (the annual report counts them)."""
+        counts = {}
+        for start in cls.objects.live().values_list("starts_at", flat=True):
+            year = timezone.localtime(start).year
+            counts[year] = counts.get(year, 0) + 1
+        return counts
+
+
+class InterviewGuest(Orderable):
+    page = ParentalKey(Interview, related_name="guests", on_delete=models.CASCADE)
+    name = models.CharField("姓名", max_length=50)
+    title = models.CharField("职务", max_length=100)
+
+    panels = [FieldPanel("name"), FieldPanel("title")]
+    api_fields = [APIField("name"), APIField("title")]
+
+    def __str__(self):
+        return f"{self.title} {self.name}"
+
+
+class InterviewPhoto(Orderable):
+    page = ParentalKey(Interview, related_name="photos", on_delete=models.CASCADE)
+    image = models.ForeignKey(
+        "wagtailimages.Image", verbose_name="图片", on_delete=models.CASCADE, related_name="+"
+    )
+    caption = models.CharField("说明（替代文本）", max_length=200)
+
+    panels = [FieldPanel("image"), FieldPanel("caption")]
+
+
+class LiveEntry(models.Model):
+    """One line of the live text, posted by a moderator during the event."""
+
+    interview = models.ForeignKey(
+        Interview, verbose_name="访谈", on_delete=models.CASCADE, related_name="entries"
+    )
+    speaker = models.CharField("发言人", max_length=50, help_text="如 主持人、市财政局局长")
+    text = models.TextField("内容", max_length=5000)
+    posted_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+
+    panels = [FieldPanel("interview"), FieldPanel("speaker"), FieldPanel("text"), FieldPanel("posted_at")]
+
+    class Meta:
+        verbose_name = "直播文字"
+        verbose_name_plural = "直播文字"
+        ordering = ["posted_at", "pk"]
+
+    def __str__(self):
+        return f"{self.speaker}：{self.text[:30]}"
+
+    def as_json(self):
+        return {
+            "id": self.pk,
+            "speaker": self.speaker,
+            "text": self.text,
+            "posted_at": timezone.localtime(self.posted_at).isoformat(),
+        }
+
+
+class QuestionStatus(models.TextChoices):
+    PENDING = "pending", "待审核"
+    APPROVED = "approved", "已通过"
+    REJECTED = "rejected", "不予显示"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def public(self):
+        """The only questions the public may see: approved ones (with or without an answer)."""
+        return self.filter(status=QuestionStatus.APPROVED).order_by("submitted_at", "pk")
+
+
+class Question(models.Model):
+    """A question from the public; hidden until a moderator approves it."""
+
+    interview = models.ForeignKey(
+        Interview, verbose_name="访谈", on_delete=models.CASCADE, related_name="questions"
+    )
+    nickname = models.CharField("网友昵称", max_length=30)
+    text = models.TextField("问题", max_length=500)
+    submitted_at = models.DateTimeField("提问时间", default=timezone.now)
+    status = models.CharField(
+        "审核状态",
+        max_length=10,
+        choices=QuestionStatus.choices,
+        default=QuestionStatus.PENDING,
+        db_index=True,
+    )
+    answer = models.TextField("回答", blank=True)
+    answered_by = models.CharField("回答嘉宾", max_length=50, blank=True)
+    # A keyed hash of the sender's address: enough to see repeated senders, not who they are.
+    sender = models.CharField(max_length=64, editable=False, blank=True)
+
+    objects = QuestionQuerySet.as_manager()
+    panels = [
+        FieldPanel("interview", read_only=True),
+        FieldPanel("nickname", read_only=True),
+        FieldPanel("text"),
+        FieldPanel("status"),
+        FieldPanel("answered_by"),
+        FieldPanel("answer"),
+    ]
+
+    class Meta:
+        verbose_name = "网友提问"
+        verbose_name_plural = "网友提问"
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.nickname}：{self.text[:30]}"
+
+    def as_json(self):
+        return {"id": self.pk, "nickname": self.nickname, "text": self.text, "answer": self.answer,
+                "answered_by": self.answered_by}  # fmt: skip

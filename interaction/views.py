@@ -1,0 +1,65 @@
+"""Public endpoints of an interview: the live text as JSON for the page's polling script,
+and the question form's submission (which works without JavaScript)."""
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .forms import QuestionForm, rate_limited, sender_key
+from .interviews import Interview, Question
+
+MAX_ENTRIES = 200
+
+
+def _live_interview(page_id):
+    interview = get_object_or_404(Interview.objects.live(), pk=page_id)
+    return interview
+
+
+@require_GET
+@never_cache
+def live_json(request, page_id):
+    """Entries after ?after=<id>, in order, with the approved questions and the status."""
+    interview = _live_interview(page_id)
+    after = request.GET.get("after", "0")
+    if not after.isdigit():
+        return JsonResponse({"error": "after 参数应为非负整数。"}, status=400)
+    entries = interview.entries.filter(pk__gt=int(after)).order_by("posted_at", "pk")[:MAX_ENTRIES]
+    return JsonResponse(
+        {
+            "status": interview.status,
+            "status_label": interview.get_status_display(),
+            "entries": [entry.as_json() for entry in entries],
+            "questions": [q.as_json() for q in Question.objects.public().filter(interview=interview)],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_POST
+def ask(request, page_id):
+    interview = _live_interview(page_id)
+    if not interview.is_open_for_questions:
+        raise Http404
+    form = QuestionForm(request.POST, interview=interview)
+    sender = sender_key(request)
+    status = 200
+    if form.is_valid():
+        if rate_limited(sender, interview.pk):
+            form.add_error(None, "提问过于频繁，请稍后再试。")
+            status = 429
+        else:
+            Question.objects.create(
+                interview=interview,
+                nickname=form.cleaned_data["nickname"],
+                text=form.cleaned_data["text"],
+                sender=sender,
+            )
+            return redirect(interview.url + "?asked=1#ask")
+    else:
+        status = 400
+    context = interview.get_context(request)
+    context["form"] = form
+    return TemplateResponse(request, interview.get_template(request), context, status=status)
