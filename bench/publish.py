@@ -5,8 +5,9 @@ Migrates a fresh database (a SQLite file under var/, or with --pg the PostgreSQL
 created again). Points Wagtail's frontend cache (the web and WAP channels purge through
 it) at a PURGE-recording server on 127.0.0.1 and WeChat at its API stand-in
 (channels/wechat/standin.py, which answers "publishing" once per job before "done").
-Starts ONE worker, the real `manage.py run_worker` in its own process (what `make serve`
-runs: django-tasks-db, polling every second when idle), then measures two runs:
+Both servers run in a process of their own, as the cache and WeChat would. Starts ONE
+worker, the real `manage.py run_worker` in its own process (what `make serve` runs:
+django-tasks-db, polling every second when idle), then measures two runs:
 
 - single: --single items, each published alone (the next once the last is delivered);
 - burst:  --burst items published at once (one after another, as fast as possible).
@@ -23,6 +24,7 @@ draft/add and freepublish/submit per item on the stand-in).
 
 import argparse
 import io
+import multiprocessing
 import os
 import random
 import statistics
@@ -61,6 +63,31 @@ class PurgeRecorder(ThreadingHTTPServer):
             pass
 
 
+def serve_standins(conn):
+    """The PURGE recorder and the WeChat stand-in, in their own process (as the cache and
+    WeChat are: not competing with the publishing process for its interpreter). Sends
+    their addresses, then, when asked, what they recorded."""
+    from channels.wechat.standin import WeChatStandin
+
+    purger = PurgeRecorder()
+    threading.Thread(target=purger.serve_forever, daemon=True).start()
+    standin = WeChatStandin(polls_before_done=1).start()
+    conn.send((purger.server_port, standin.base_url))
+    conn.recv()
+    conn.send(
+        {
+            "purges": dict(purger.paths),
+            "draft_titles": [
+                a["title"] for r in standin.successful("draft/add") for a in r["json"]["articles"]
+            ],
+            "submits": len(standin.successful("freepublish/submit")),
+            "checks": len(standin.calls("freepublish/get")),
+        }
+    )
+    conn.recv()
+    standin.stop()
+
+
 def pct(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
@@ -84,7 +111,7 @@ def fresh_database(args, env):
         env["SQLITE_PATH"] = str(db)
 
 
-def write_settings(folder, purger, standin, channels):
+def write_settings(folder, purge_port, wechat_url, channels):
     """The settings both processes (this one and the worker) run with."""
     adapters = {
         "web": "channels.adapters.web.WebAdapter",
@@ -99,11 +126,11 @@ def write_settings(folder, purger, standin, channels):
             WAGTAILFRONTENDCACHE = {{
                 "default": {{
                     "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
-                    "LOCATION": "http://127.0.0.1:{purger.server_port}",
+                    "LOCATION": "http://127.0.0.1:{purge_port}",
                 }}
             }}
             CHANNEL_ADAPTERS = { ({c: adapters[c] for c in channels})!r}
-            WECHAT_API_BASE_URL = {standin.base_url!r}
+            WECHAT_API_BASE_URL = {wechat_url!r}
             """)
     )
 
@@ -225,24 +252,23 @@ def report(title, started, channels):
     return ok
 
 
-def exactly_once(started, channels, purger, standin):
+def exactly_once(started, channels, recorded):
     from cms.models import ArticlePage
 
     ok = True
     slugs = list(ArticlePage.objects.filter(pk__in=started).values_list("slug", flat=True))
     for channel, prefix in (("web", "/gzdt/"), ("wap", "/wap/gzdt/")):
         if channel in channels:
-            counts = [purger.paths[f"{prefix}{slug}/"] for slug in slugs]
+            counts = [recorded["purges"].get(f"{prefix}{slug}/", 0) for slug in slugs]
             twice, never = sum(c > 1 for c in counts), sum(c == 0 for c in counts)
             print(f"  {channel}: article addresses purged more than once: {twice}; never: {never}")
             ok &= not twice and not never
     if "wechat" in channels:
-        drafts = Counter(a["title"] for r in standin.successful("draft/add") for a in r["json"]["articles"])
-        submits = len(standin.successful("freepublish/submit"))
+        drafts = Counter(recorded["draft_titles"])
+        submits = recorded["submits"]
         print(
             f"  wechat stand-in: draft/add {sum(drafts.values())} ({len(drafts)} titles),"
-            f" freepublish/submit {submits}, freepublish/get {len(standin.calls('freepublish/get'))}"
-            f" for {len(slugs)} items"
+            f" freepublish/submit {submits}, freepublish/get {recorded['checks']} for {len(slugs)} items"
         )
         ok &= sum(drafts.values()) == len(drafts) == submits == len(slugs)
     return ok
@@ -260,13 +286,12 @@ def main():
     if "web" not in channels:
         parser.error("the web channel is the baseline: include it")
 
-    from channels.wechat.standin import WeChatStandin
-
-    purger = PurgeRecorder()
-    threading.Thread(target=purger.serve_forever, daemon=True).start()
-    standin = WeChatStandin(polls_before_done=1).start()
+    control, child = multiprocessing.Pipe()
+    servers = multiprocessing.get_context("fork").Process(target=serve_standins, args=(child,), daemon=True)
+    servers.start()
+    purge_port, wechat_url = control.recv()
     folder = tempfile.mkdtemp(prefix="bench-publish-")
-    write_settings(folder, purger, standin, channels)
+    write_settings(folder, purge_port, wechat_url, channels)
     env = dict(os.environ)
     fresh_database(args, env)
     env.update(
@@ -307,12 +332,14 @@ def main():
                 channels,
             )
         print("exactly once:")
-        ok &= exactly_once(everything, channels, purger, standin)
+        control.send("report")
+        ok &= exactly_once(everything, channels, control.recv())
     finally:
         worker.terminate()
         worker.wait(30)
         log.close()
-        standin.stop()
+        control.send("stop")
+        servers.join(10)
         print(f"worker log: {log.name}")
     print(
         f"target p95 ≤ {TARGET_P95:g} s on every channel, every item delivered exactly once:",

@@ -202,7 +202,18 @@ class ArticlePublisher:
         revision_id = self.revision.pk if self.revision is not None else None
         if not (record.submitted_revision_id == revision_id and record.publish_id):
             article = self.build()
-            self._save_draft(record, article, revision_id)
+            try:
+                self._save_draft(record, article, revision_id)
+            except WeChatAPIError as exc:
+                # 40007 for our cached cover: it was deleted from the account's materials
+                # (in the platform). Forget it and upload it again, once.
+                stale = WeChatUpload.objects.filter(
+                    account=self.account, kind=WeChatUpload.Kind.THUMB, media_id=article["thumb_media_id"]
+                )
+                if exc.code != 40007 or not stale.delete()[0]:
+                    raise
+                article = self.build()
+                self._save_draft(record, article, revision_id)
             answer = self._submit(record)
             record.submitted_revision_id = revision_id
             record.publish_id = str(answer["publish_id"])

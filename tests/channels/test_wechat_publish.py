@@ -102,6 +102,19 @@ def test_republish_updates_the_same_draft_and_uploads_nothing_new(standin, colum
     assert len(standin.calls("freepublish/submit")) == 2
 
 
+def test_a_cover_deleted_from_the_account_is_uploaded_again(standin, column):  # noqa: F811
+    cover = make_image()
+    first = make_article(column, title="第一条", cover_image=cover, summary="摘要")
+    deliver(first)
+    [thumb] = [m for m, v in standin.materials.items() if v["type"] == "thumb"]
+    del standin.materials[thumb]  # an administrator deleted it in the platform
+    second = make_article(column, title="第二条", cover_image=cover, summary="摘要")
+    assert deliver(second)["url"]
+    assert [r["answer"].get("errcode", 0) for r in standin.calls("draft/add")] == [0, 40007, 0]
+    assert len(standin.calls("material/add_material")) == 2
+    assert standin.successful("draft/add")[-1]["json"]["articles"][0]["thumb_media_id"] in standin.materials
+
+
 def test_crash_between_draft_add_and_submit_publishes_once(standin, column):  # noqa: F811
     page = article_with_images(column)
 
