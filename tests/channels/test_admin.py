@@ -103,3 +103,19 @@ def test_failures_report_lists_the_clusters_failures_for_superusers(client, fail
         'data-delivery="' + str(Delivery.objects.get(page=failed["article"], channel="web").pk) + '"'
         not in html
     )
+
+
+def test_a_waiting_channel_shows_what_it_waits_for(client, scripted):
+    from channels.adapters import DeliveryPending
+
+    www = make_site("www.wait.localhost", "等待市人民政府")
+    column = make_column(www.home, channels=["wechat"])
+    reason = "已提交微信发布（publish_id 42），等待微信返回结果"
+    scripted.outcomes["wechat"] = [DeliveryPending(reason, after=5)]
+    article = make_article(column)
+    row = Delivery.objects.get(page=article)
+    assert outbox.run(row.pk) == "waiting"
+    client.force_login(make_user("editor", www.groups["editor"]))
+    html = client.get(page_url(article)).content.decode()
+    assert 'data-status="waiting"' in html and "渠道处理中" in html and reason in html
+    assert "重试</button>" not in html
