@@ -208,7 +208,7 @@ def run_child(db, n_docs, profile=None):
         wagtail.add_bulk(ArticlePage, list(ArticlePage.objects.filter(pk__in=ids[start : start + 1000])))
     rate = n_docs / (time.perf_counter() - t0)
     analyse_tables()
-    engines.append(measure(f"wagtail {kind}", rate, *wagtail_search(wagtail), texts))
+    engines.append(measure(f"wagtail {kind}", rate, *wagtail_search(wagtail), texts, paired=portal_search))
 
     # The same backend fed this project's analysis: index jieba tokens (title and body
     # segmented exactly as our index sees them) and search the segmented query, the one
@@ -231,6 +231,7 @@ def run_child(db, n_docs, profile=None):
             rate,
             *wagtail_search(wagtail, lambda q: " ".join(query_terms(q))),
             texts,
+            paired=portal_search,
         )
     )
 
@@ -246,7 +247,9 @@ def run_child(db, n_docs, profile=None):
     def fallback_found(q):
         return {p.pk for p in fallback.search(q, ArticlePage.objects.live())}
 
-    engines.append(measure("wagtail fallback", None, fallback_run, fallback_found, texts))
+    engines.append(
+        measure("wagtail fallback", None, fallback_run, fallback_found, texts, paired=portal_search)
+    )
     return {"db": db, "docs": n_docs, "create_s": create_s, "engines": engines}
 
 
@@ -303,11 +306,14 @@ def run_timed(fn, q):
     return (time.perf_counter() - t0) * 1000
 
 
-def measure(name, index_rate, run, found, texts):
-    """Recall (one pass) and latency (median of TIMED_RUNS runs) of one engine over QUERIES."""
+def measure(name, index_rate, run, found, texts, paired=None):
+    """Recall (one pass) and latency (median of TIMED_RUNS runs) of one engine over QUERIES.
+    With `paired` (the portal's search), the portal is timed on the same query right before
+    each of the engine's runs, so the ratio compares runs that met the same machine load
+    (other work shares these two cores, and it comes and goes within minutes)."""
     from django.db import DatabaseError
 
-    latencies, recalls, timeouts = [], [], 0
+    latencies, recalls, timeouts, ours = [], [], 0, []
     for q in QUERIES:
         truth = {pk for pk, text in texts.items() if q in text}
         try:
@@ -317,8 +323,10 @@ def measure(name, index_rate, run, found, texts):
             got = None
         if truth and got is not None:
             recalls.append(len(got & truth) / len(truth))
-        times = []
+        times, ours_times = [], []
         for _ in range(TIMED_RUNS):
+            if paired:
+                ours_times.append(run_timed(paired, q))
             ms = run_timed(run, q)
             if ms is None:
                 timeouts += 1
@@ -326,6 +334,8 @@ def measure(name, index_rate, run, found, texts):
                 break  # one timeout is enough: do not spend another minute on it
             times.append(ms)
         latencies.append(statistics.median(times))
+        if paired:
+            ours.append(statistics.median(ours_times))
     return {
         "name": name,
         "index_rate": index_rate,
@@ -334,6 +344,8 @@ def measure(name, index_rate, run, found, texts):
         "recall": statistics.mean(recalls) if recalls else 0.0,
         "recall_queries": len(recalls),
         "timeouts": timeouts,
+        "paired_median": statistics.median(ours) if ours else None,
+        "paired_p95": pct(ours, 0.95) if ours else None,
     }
 
 
@@ -442,7 +454,7 @@ def main():
             ratio = (
                 ""
                 if k == 0
-                else f"{bound}{e['median'] / ours['median']:.1f}×, {bound}{e['p95'] / ours['p95']:.1f}×"
+                else f"{bound}{e['median'] / e['paired_median']:.1f}×, {bound}{e['p95'] / e['paired_p95']:.1f}×"
             )
             print(
                 f"{r['db'] if k == 0 else '':<10} {e['name']:<24} {bound}{e['median']:>9.1f} {bound}{e['p95']:>9.1f} "
@@ -455,6 +467,12 @@ def main():
                 f"{'':<10} capped ranking: {agreement[0]:.2f} of the exact top 10 kept, "
                 f"over the {agreement[1]} queries with more matches than the cap"
             )
+        paired = ", ".join(
+            f"{e['paired_median']:.1f}/{e['paired_p95']:.1f}" for e in r["engines"][1:] if e["paired_median"]
+        )
+        print(
+            f"{'':<10} portal median/p95 ms timed alongside each Wagtail engine (the ratios' base): {paired}"
+        )
         print(f"{'':<10} {r['docs']} pages bulk-inserted in {r['create_s']:.1f} s")
     print(TARGETS)
 
