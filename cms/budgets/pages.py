@@ -48,6 +48,11 @@ class DisclosureForm(WagtailAdminPageForm):
     """Marks the page being published so its model runs the publishing rules (G07–G09)
     when the editor presses 发布 (or schedules it), not only on a later publish."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:  # made from department, year and kind when left empty
+            self.fields["slug"].required = False
+
     def clean(self):
         cleaned = super().clean()
         self.instance._publishing = "action-publish" in self.data
@@ -179,7 +184,10 @@ class DisclosurePage(RoutablePageMixin, Page):
                 )
         if self.kind in Kind.LABELS:
             problems = check_negative(self.kind, self.tables or {})
-            if self.live or getattr(self, "_publishing", False):
+            # The admin form says whether 发布 was pressed (a new page is live=True until
+            # the create view saves it as a draft); elsewhere a live page is being published.
+            publishing = getattr(self, "_publishing", None)
+            if self.live if publishing is None else publishing:
                 problems = check_publishable(self)
             errors += [ValidationError(str(p)) for p in problems]
         if errors:

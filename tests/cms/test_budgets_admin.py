@@ -2,7 +2,9 @@
 year's disclosures to go live together (P11)."""
 
 import datetime as dt
+import re
 from datetime import timedelta
+from html import unescape
 
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -102,3 +104,53 @@ class ScheduleTest(TestCase):
         else:
             raise AssertionError("scheduled a disclosure that breaks the rules")
         assert not DisclosurePage.objects.exclude(go_live_at=None).exists()
+
+
+def form_data(html):
+    """The fields of the admin's page form as the browser would post them."""
+    data = {}
+    for match in re.finditer(r"<input[^>]*name=\"([^\"]+)\"[^>]*>", html):
+        tag = match.group(0)
+        if ('type="checkbox"' in tag and "checked" not in tag) or 'type="submit"' in tag:
+            continue
+        value = re.search(r'value="([^"]*)"', tag)
+        data[match.group(1)] = unescape(value.group(1)) if value else ""
+    for match in re.finditer(r"<textarea[^>]*name=\"([^\"]+)\"[^>]*>([^<]*)</textarea>", html):
+        data[match.group(1)] = unescape(match.group(2)).lstrip("\n")
+    for match in re.finditer(r"<select[^>]*name=\"([^\"]+)\"[^>]*>(.*?)</select>", html, re.S):
+        selected = re.search(r'<option value="([^"]*)"[^>]*selected', match.group(2))
+        data[match.group(1)] = selected.group(1) if selected else ""
+    # Pressing 保存草稿: no action button is sent.
+    return {k: v for k, v in data.items() if not k.startswith("action-")}
+
+
+class AdminPublishTest(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.org = make_organisation("郴州市财政局")
+        cls.column = make_budget_column([cls.org])
+        cls.admin = make_user("publisher", superuser=True)
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def test_publish_button_runs_the_rules_and_names_the_problem(self):
+        page = make_disclosure(self.column, self.org, 2013, Kind.FINAL, publish=False)
+        url = f"/admin/pages/{page.pk}/edit/"
+        data = form_data(self.client.get(url).content.decode())
+        response = self.client.post(url, {**data, "sg_explanation": "", "action-publish": "1"})
+        assert "“三公”经费情况：须说明与上年相比增减变化的原因。" in response.content.decode()
+        assert not DisclosurePage.objects.get(pk=page.pk).live
+        response = self.client.post(url, {**data, "sg_explanation": "压减公务接待。", "action-publish": "1"})
+        assert response.status_code == 302
+        assert DisclosurePage.objects.get(pk=page.pk).live
+
+    def test_create_in_the_admin_with_title_and_slug_made_for_the_clerk(self):
+        url = f"/admin/pages/add/cms/disclosurepage/{self.column.pk}/"
+        data = form_data(self.client.get(url).content.decode())
+        data.update(organisation=self.org.pk, year=2014, kind=Kind.BUDGET, slug="")
+        response = self.client.post(url, data)
+        assert response.status_code == 302, response.context["form"].errors
+        page = DisclosurePage.objects.get(organisation=self.org, year=2014)
+        assert page.title == "郴州市财政局2014年部门预算和“三公”经费预算公开"
+        assert page.slug == f"2014-budget-{self.org.credit_code.lower()}"
