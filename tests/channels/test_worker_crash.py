@@ -4,7 +4,8 @@ The worker (`manage.py run_worker`, a separate process) has had draft/add answer
 sent freepublish/submit; the stand-in holds that request unanswered, the test SIGKILLs the
 worker, and the stand-in drops the request unprocessed, as if the worker died before it
 reached WeChat. A restarted worker resumes the row after its lease and the stand-in's
-request log shows exactly one draft and one publish of that revision."""
+request log shows exactly one draft and one publish of that revision. Likewise a worker
+killed while it checks the submitted job: the restarted one only checks."""
 
 import pytest
 
@@ -58,3 +59,33 @@ def test_worker_killed_between_draft_add_and_submit_publishes_once(standin, acco
     assert row.attempts == 2 and row.state["url"] == draft.url
     assert draft.url.startswith("https://mp.weixin.qq.com/s/")
     assert draft.submitted_revision_id == revision_id
+
+
+def test_worker_killed_while_checking_the_submitted_job_never_resubmits(standin, account, worker_env):  # noqa: F811
+    column = make_column(account.site.root_page, title="政务动态", channels=["wechat"])
+    arrived, release = standin.hold("freepublish/get")
+    page = article_with_images(column, title="我市发布高温天气防范提示")
+    (row,) = Delivery.objects.filter(page=page)
+
+    first = worker_env().start()
+    wait_for(arrived.is_set, timeout=90, what="the worker's first freepublish/get", worker=first)
+    # Submitted and recorded; the worker is checking the job when it dies.
+    assert WeChatArticle.objects.get(page=page).publish_id
+    first.kill()
+    release.set()
+    row.refresh_from_db()
+    assert row.status == "running"
+
+    second = worker_env().start()
+    wait_for(
+        lambda: Delivery.objects.filter(pk=row.pk, status="delivered").exists(),
+        timeout=90,
+        what="the restarted worker to deliver the row",
+        worker=second,
+    )
+    second.stop()
+    assert len(standin.successful("draft/add")) == 1
+    assert len(standin.calls("freepublish/submit")) == 1
+    assert len(standin.successful("freepublish/get")) >= 1
+    row.refresh_from_db()
+    assert row.state["url"] == WeChatArticle.objects.get(page=page).url != ""
