@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.http import HttpResponse, JsonResponse
@@ -399,13 +399,8 @@ class BudgetColumnPage(RoutablePageMixin, ColumnPage):
         year = request.GET.get("year", "")
         if year.isdigit():
             items = items.filter(year=int(year))
-        paginator = Paginator(items, settings.COLUMN_PAGE_SIZE)
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
+        # get_page() falls back to the first or last page for a bad or too large number.
+        page_obj = Paginator(items, settings.COLUMN_PAGE_SIZE).get_page(request.GET.get("page"))
         return self.render(
             request,
             context_overrides={
