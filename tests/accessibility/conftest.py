@@ -30,10 +30,7 @@ from accessibility import browser as a11y_browser
 from cms.models import ArticleAttachment
 from tests.factories import make_article, make_column, make_organisation, make_site, make_topic
 
-# Playwright's sync API keeps an event loop on the main thread; the database calls these
-# fixtures make between browser steps are ordinary synchronous ones.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 WWW = "www.a11y.localhost"
 EN = "en.a11y.localhost"
 
@@ -175,8 +172,19 @@ def site(site_content, live_server):
 @pytest.fixture(scope="module")
 def chromium():
     # No skip: a missing browser fails these tests (CI installs Debian's chromium).
-    with a11y_browser.chromium(host_rules=[WWW, EN]) as b:
-        yield b
+    # Playwright's sync API keeps an event loop on the main thread while the browser runs;
+    # the database calls the fixtures make between browser steps are ordinary synchronous
+    # ones, which Django would otherwise refuse there. Only for this module's lifetime.
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with a11y_browser.chromium(host_rules=[WWW, EN]) as b:
+            yield b
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 @pytest.fixture
