@@ -16,7 +16,9 @@ SPEECH_STAND_IN = """
 window.__spoken = [];
 Object.defineProperty(window, 'speechSynthesis', {value: {
   speak(u) { window.__spoken.push({text: u.text, lang: u.lang, rate: u.rate});
-             setTimeout(() => u.onend && u.onend(), 0); },
+             // Past __endLimit utterances the engine stays "speaking", so a test can stop it.
+             if (window.__spoken.length < (window.__endLimit || Infinity))
+               setTimeout(() => u.onend && u.onend(), 0); },
   cancel() { window.__cancelled = (window.__cancelled || 0) + 1; },
   getVoices() { return []; },
 }});
@@ -65,15 +67,18 @@ def test_each_control_works_and_persists(site, page):
 
     control(page, "rate").click()
     assert control(page, "rate").text_content() == "语速：快"
-    js(page, "window.__spoken = []")
+    js(page, "window.__spoken = []; window.__endLimit = 8")
     control(page, "continuous").click()
-    page.wait_for_function("window.__spoken.length > 5")
+    page.wait_for_function("window.__spoken.length >= 8")
+    assert pressed(page, "continuous")  # still reading the eighth block
     spoken = js(page, "window.__spoken")
     texts = [u["text"] for u in spoken]
     assert texts.index("郴州市人民政府") < texts.index("最新信息")  # from the page's h1 on, in order
     assert {round(u["rate"], 2) for u in spoken} == {1.4}
     control(page, "continuous").click()  # stop
     assert not pressed(page, "continuous")
+    assert js(page, "window.__cancelled") >= 1
+    js(page, "window.__endLimit = 0")
 
     for _ in range(3):
         control(page, "zoomIn").click()
