@@ -124,6 +124,16 @@ def _max_length(model, name):
     return model._meta.get_field(name).max_length
 
 
+def _contains_nul(value):
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_contains_nul(v) for v in value)
+    return False
+
+
 def _relation_field_names(model):
     return [f.name for f in model._meta.concrete_fields if f.is_relation]
 
@@ -258,6 +268,13 @@ class ItemImporter:
         """Check one decoded line and resolve its references; raises LineError listing
         every problem of the line. Writes nothing."""
         errors = []
+        # PostgreSQL refuses NUL in text (even in a lookup), so such a line is stopped here,
+        # before any query, with the fields named.
+        with_nul = sorted(
+            str(name) for name, value in data.items() if _contains_nul(name) or _contains_nul(value)
+        )
+        if with_nul:
+            raise LineError(f"字段 {'、'.join(with_nul)} 含有空字符（\\u0000），无法保存")
         unknown = sorted(set(data) - set(REQUIRED_FIELDS) - set(OPTIONAL_FIELDS))
         if unknown:
             errors.append(f"未知字段 {'、'.join(unknown)}")

@@ -12,7 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from .problems import handle_exception, unknown_params
+from .problems import bad_param, handle_exception, unknown_params
 
 
 class AnonThrottle(AnonRateThrottle):
@@ -56,6 +56,10 @@ class ApiView(APIView):
         unknown = set(request.query_params) - set(self.params)
         if unknown:
             raise unknown_params(unknown)
+        for name, values in request.query_params.lists():
+            # No parameter of this API may hold NUL, and PostgreSQL refuses it even in a lookup.
+            if any("\x00" in value for value in values):
+                raise bad_param(name, "含有空字符（\\u0000）")
 
     def handle_in_language(self, lang, answer):
         with translation.override(lang):

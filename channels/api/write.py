@@ -140,7 +140,8 @@ class WriteView(APIView):
             ) from None
 
     def page_in_site(self, external_id):
-        page = ArticlePage.objects.filter(external_id=external_id).first()
+        # An id with NUL (from %00 in the address) names nothing, and PostgreSQL would refuse it.
+        page = None if "\x00" in external_id else ArticlePage.objects.filter(external_id=external_id).first()
         if page is None:
             raise Problem(404, "not-found", "不存在", f"外部编号 {external_id} 的信息不存在。")
         self.check_site(page)

@@ -133,6 +133,14 @@ class WriteApiTests(TestCase):
             self.call("post", "", {**ITEM, "column": "nowhere"}, key=self.raw), 400
         )
         assert "nowhere" in no_column["detail"]
+        with_nul = self.assert_problem(
+            self.call("post", "", {**ITEM, "column": "news\x00", "source": "办公室\x00"}, key=self.raw), 400
+        )
+        assert "column、source" in with_nul["detail"] and "空字符" in with_nul["detail"]
+        peek = self.client.get(
+            "/api/v1/submissions/abc%00/", HTTP_HOST=WWW, HTTP_AUTHORIZATION=f"Bearer {self.raw}"
+        )
+        self.assert_problem(peek, 404)
         assert not ArticlePage.objects.exists() and Revision.objects.count() == revisions
 
     def test_authentication_and_revocation(self):

@@ -523,3 +523,11 @@ def test_an_imported_item_ends_as_wagtails_own_publish_leaves_it(cluster, tmp_pa
     imported.refresh_from_db()
     assert imported.title == "会后编辑的标题" and imported.revisions.count() == 2
     assert imported.index_number == reference.index_number.replace("00002", "00001")
+
+
+def test_nul_characters_are_a_line_error_before_any_query(cluster, tmp_path):
+    # PostgreSQL refuses NUL in text even in a lookup; the line names the fields instead.
+    out, err, status = run(write(tmp_path, item(1, column="gzdt\u0000", author="李\u0000明"), item(2)))
+    assert status == 1
+    assert "第1行：字段 author、column 含有空字符" in err
+    assert list(ArticlePage.objects.values_list("external_id", flat=True)) == ["legacy-2"]
