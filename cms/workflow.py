@@ -3,7 +3,10 @@
 from django.core.exceptions import PermissionDenied
 from wagtail.models import AbstractGroupApprovalTask
 
+from .publish_checks import refusals
+
 SELF_APPROVAL_MESSAGE = "您是该内容的最后编辑人，不能审核通过自己的修改，请由其他审核人审核。"
+CONTENT_RULES_MESSAGE = "内容不符合发布要求，不能审核通过，请退回修改：%(reasons)s"
 
 
 def last_editor_id(obj):
@@ -22,8 +25,15 @@ class NoSelfApprovalTask(AbstractGroupApprovalTask):
         return actions
 
     def on_action(self, task_state, user, action_name, **kwargs):
-        if action_name == "approve" and last_editor_id(task_state.workflow_state.content_object) == user.pk:
-            raise PermissionDenied(SELF_APPROVAL_MESSAGE)
+        if action_name == "approve":
+            obj = task_state.workflow_state.content_object
+            if last_editor_id(obj) == user.pk:
+                raise PermissionDenied(SELF_APPROVAL_MESSAGE)
+            # The content an approval passes on (and the last step publishes) must meet the
+            # rules the publish button enforces, or review would be a way round them.
+            refused = refusals(obj.get_latest_revision_as_object())
+            if refused:
+                raise PermissionDenied(CONTENT_RULES_MESSAGE % {"reasons": "；".join(refused)})
         return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod
