@@ -154,7 +154,7 @@ def test_a_submit_without_a_clear_answer_is_never_repeated(standin, wechat_row, 
     [
         ("freepublish/submit", 48001, "公众号没有该接口的权限"),
         ("freepublish/submit", 53503, "该草稿未通过发布检查"),
-        ("draft/add", 40007, "微信素材已失效"),
+        ("material/add_material", 40009, "图片过大"),
         ("token", 40164, "IP 白名单"),
     ],
 )
