@@ -14,6 +14,7 @@ the request, whatever happened in between, because any later change writes a lat
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from wagtail.models import Page
@@ -27,10 +28,25 @@ def _item_content_type_ids():
     return [ContentType.objects.get_for_model(m).pk for m in ITEM_MODELS.values()]
 
 
+# Any constant of our own: the key of the PostgreSQL advisory lock that orders the writers.
+CHANGE_FEED_LOCK = 7_430_100_001
+
+
 def record(pages):
-    """Write one event per (page id, path)."""
+    """Write one event per (page id, path).
+
+    Event ids must be handed out in commit order: a reader that has seen id 11 never looks
+    below it again, so an id 10 committed after 11 would be lost to it. SQLite lets one
+    writer in at a time anyway; on PostgreSQL, writers of events take a transaction-level
+    advisory lock first, so the next one gets its ids only after this one has committed.
+    """
     rows = [ChangeEvent(page_id=pk, path=path) for pk, path in pages]
-    if rows:
+    if not rows:
+        return
+    with transaction.atomic():  # the lock lasts until the outermost transaction ends
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHANGE_FEED_LOCK])
         ChangeEvent.objects.bulk_create(rows)
 
 

@@ -173,3 +173,56 @@ def test_first_sync_tombstones_and_payloads(client):
     # The county site's feed sees the item arrive.
     county = client.get("/api/v1/changes/", HTTP_HOST=BHQ).json()["results"]
     assert [(e["op"], e["id"]) for e in county] == [("upsert", moved.pk)]
+
+
+def _second_writer_may_write_events():
+    """Whether another connection could write change events right now (a thread of its own,
+    not waiting): on PostgreSQL, may it take the feed's lock; on SQLite, the database's."""
+    import sqlite3
+    import threading
+
+    from django.db import connection, connections
+
+    from channels.api.changes import CHANGE_FEED_LOCK
+
+    answer = {}
+
+    def probe():
+        other = connections["default"]  # this thread's own connection
+        try:
+            if other.vendor == "postgresql":
+                with other.cursor() as cursor:
+                    cursor.execute("SELECT pg_try_advisory_lock(%s)", [CHANGE_FEED_LOCK])
+                    answer["free"] = cursor.fetchone()[0]
+                    if answer["free"]:
+                        cursor.execute("SELECT pg_advisory_unlock(%s)", [CHANGE_FEED_LOCK])
+            else:
+                raw = sqlite3.connect(connection.settings_dict["NAME"], timeout=0)
+                try:
+                    raw.execute("BEGIN IMMEDIATE")
+                    raw.rollback()
+                    answer["free"] = True
+                except sqlite3.OperationalError:
+                    answer["free"] = False
+                finally:
+                    raw.close()
+        finally:
+            other.close()
+
+    thread = threading.Thread(target=probe)
+    thread.start()
+    thread.join(30)
+    return answer["free"]
+
+
+def test_event_ids_follow_commit_order(db):
+    """A reader that has seen event 11 never looks below it again, so while one transaction
+    holds uncommitted events no other may be handed a later id and commit first."""
+    from django.db import connection
+
+    from channels.api.changes import record
+
+    if connection.vendor == "postgresql":
+        assert _second_writer_may_write_events()  # nothing written yet in this transaction
+    record([(1, "0001")])
+    assert not _second_writer_may_write_events()
