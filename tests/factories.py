@@ -23,6 +23,38 @@ def make_site(hostname="www.test.localhost", name="测试市人民政府", code=
     )
 
 
+CONAC_URL = "https://bszs.conac.cn/sitename?method=show&id=0123456789ABCDEF"
+
+
+def make_portal(hostname, **fields):
+    """The municipal Chinese portal with a complete profile (contacts, both 备案号 and the
+    党政机关网站标识 link), as the P01/P04 page labels show it."""
+    profile = {
+        "host_organisation": "郴州市人民政府办公室",
+        "contact_phone": "0735-2222222",
+        "contact_email": "zwgk@czs.gov.cn",
+        "contact_address": "郴州市北湖区青年大道",
+        "icp_number": "湘ICP备05001234号-1",
+        "police_number": "湘公网安备 43100202000123号",
+        "conac_url": CONAC_URL,
+    }
+    return make_site(hostname, "郴州市人民政府", code="4310000001", **{**profile, **fields})
+
+
+def make_english_portal(hostname):
+    """The English portal: its own site and tree in locale en."""
+    return make_site(
+        hostname,
+        "Chenzhou Municipal People's Government",
+        code="4310000002",
+        kind="english",
+        locale="en",
+        host_organisation="郴州市人民政府外事侨务办公室",
+        host_organisation_en="Foreign Affairs Office of Chenzhou",
+        slug="en",
+    )
+
+
 def make_user(username, *groups, superuser=False, **extra):
     User = get_user_model()
     if superuser:

@@ -28,7 +28,14 @@ from wagtail.models import Page
 
 from accessibility import browser as a11y_browser
 from cms.models import ArticleAttachment
-from tests.factories import make_article, make_column, make_organisation, make_site, make_topic
+from tests.factories import (
+    make_article,
+    make_column,
+    make_english_portal,
+    make_organisation,
+    make_portal,
+    make_topic,
+)
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 WWW = "www.a11y.localhost"
@@ -44,29 +51,8 @@ def _png(name, colour):
 def build_site():
     """A small portal with every page type, as the demo has them, and an English portal;
     returns the paths of each site's pages."""
-    www = make_site(
-        WWW,
-        "郴州市人民政府",
-        code="4310000001",
-        host_organisation="郴州市人民政府办公室",
-        contact_phone="0735-2222222",
-        contact_email="zwgk@czs.gov.cn",
-        contact_address="郴州市北湖区青年大道",
-        icp_number="湘ICP备05001234号-1",
-        police_number="湘公网安备 43100202000123号",
-        conac_url="https://bszs.conac.cn/sitename?method=show&id=0123456789ABCDEF",
-        theme_colour="#d7263d",
-    )
-    en = make_site(
-        EN,
-        "Chenzhou Municipal People's Government",
-        code="4310000002",
-        kind="english",
-        locale="en",
-        host_organisation="郴州市人民政府外事侨务办公室",
-        host_organisation_en="Foreign Affairs Office of Chenzhou",
-        slug="en",
-    )
+    www = make_portal(WWW, theme_colour="#d7263d")
+    en = make_english_portal(EN)
     news = make_column(
         www.home, "工作动态", slug="news", show_in_menus=True, description="郴州市政府工作动态"
     )

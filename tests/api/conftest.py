@@ -13,7 +13,14 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 
 from cms.models import SubjectCategory
-from tests.factories import make_article, make_column, make_organisation, make_site, make_topic
+from tests.factories import (
+    make_article,
+    make_column,
+    make_english_portal,
+    make_organisation,
+    make_site,
+    make_topic,
+)
 
 WWW = "www.api.localhost"
 BHQ = "bhq.api.localhost"
@@ -39,16 +46,7 @@ def build_cluster(cls):
     """Sets attributes on `cls` (a TestCase class) in setUpTestData."""
     cls.www = make_site(WWW, "郴州市人民政府", code="4310000001")
     cls.bhq = make_site(BHQ, "北湖区人民政府", code="4310020001", kind="county")
-    cls.en = make_site(
-        EN,
-        "Chenzhou Municipal People's Government",
-        code="4310000002",
-        kind="english",
-        locale="en",
-        host_organisation="郴州市人民政府外事侨务办公室",
-        host_organisation_en="Foreign Affairs Office of Chenzhou",
-        slug="en",
-    )
+    cls.en = make_english_portal(EN)
     cls.news = make_column(cls.www.home, "工作动态", slug="news", show_in_menus=True, channels=["web", "app"])
     cls.mayor = make_column(cls.news, "市长活动", slug="mayor")
     cls.policy = make_column(cls.www.home, "政策文件", slug="policy", column_type="政策文件")

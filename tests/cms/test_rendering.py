@@ -20,10 +20,13 @@ from cms.models import ArticleAttachment, SubjectCategory
 from sites.models import SiteProfile
 from sites.portal import contrast_ratio, theme_colours
 from tests.factories import (
+    CONAC_URL,
     TOPIC_VIDEO_URL,
     make_article,
     make_column,
+    make_english_portal,
     make_organisation,
+    make_portal,
     make_site,
     make_topic,
 )
@@ -31,7 +34,6 @@ from tests.factories import (
 WWW = "www.test.localhost"
 BHQ = "bhq.test.localhost"
 EN = "en.test.localhost"
-CONAC = "https://bszs.conac.cn/sitename?method=show&id=0123456789ABCDEF"
 # 2014-03-05 01:30 UTC is 09:30 in Beijing: PubDate must show Beijing time.
 PUBLISHED = dt.datetime(2014, 3, 5, 1, 30, tzinfo=dt.UTC)
 
@@ -61,29 +63,9 @@ def hrefs(html):
 class ClusterPagesTestCase(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.www = make_site(
-            WWW,
-            "郴州市人民政府",
-            code="4310000001",
-            host_organisation="郴州市人民政府办公室",
-            contact_phone="0735-2222222",
-            contact_email="zwgk@czs.gov.cn",
-            contact_address="郴州市北湖区青年大道",
-            icp_number="湘ICP备05001234号-1",
-            police_number="湘公网安备 43100202000123号",
-            conac_url=CONAC,
-        )
+        cls.www = make_portal(WWW)
         cls.bhq = make_site(BHQ, "北湖区人民政府", code="4310020001", kind="county")
-        cls.en = make_site(
-            EN,
-            "Chenzhou Municipal People's Government",
-            code="4310000002",
-            kind="english",
-            locale="en",
-            host_organisation="郴州市人民政府外事侨务办公室",
-            host_organisation_en="Foreign Affairs Office of Chenzhou",
-            slug="en",
-        )
+        cls.en = make_english_portal(EN)
         cls.news = make_column(
             cls.www.home,
             "工作动态",
@@ -203,7 +185,7 @@ class ClusterPagesTestCase(TestCase):
             self.assertIn(value, footer)
         links = hrefs(footer)
         self.assertIn("https://beian.miit.gov.cn/", links)
-        self.assertIn(CONAC, links)
+        self.assertIn(CONAC_URL, links)
         self.assertIn("https://www.beian.gov.cn/portal/registerSystemInfo?recordcode=43100202000123", links)
         # Every image in the page is served by the platform itself.
         for src in re.findall(r'<img[^>]+src="([^"]+)"', html):
