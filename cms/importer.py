@@ -17,6 +17,7 @@ Guarantees:
   an editor publishes.
 """
 
+import functools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -134,8 +135,11 @@ def _contains_nul(value):
     return False
 
 
-def _relation_field_names(model):
-    return [f.name for f in model._meta.concrete_fields if f.is_relation]
+@functools.cache
+def _unchecked_fields(model):
+    """Fields _create_published leaves out of clean_fields (see there); the model's fields
+    do not change while the process runs, so this is worked out once."""
+    return (*(f.name for f in model._meta.concrete_fields if f.is_relation), "path", "depth", "numchild")
 
 
 def line_message(line_no, message):
@@ -566,7 +570,7 @@ class ItemImporter:
         # sibling-slug check (_free_slug chose a free slug) and the unique checks (the
         # database's unique indexes still refuse a duplicate, which fails only this line).
         # The tree fields are _add_child's to set.
-        page.clean_fields(exclude=[*_relation_field_names(ArticlePage), "path", "depth", "numchild"])
+        page.clean_fields(exclude=_unchecked_fields(ArticlePage))
         page._is_site_root = False  # an article is never a site's root: skips a query per save
         self._add_child(column, page)
         revision = Revision.objects.create(
