@@ -13,15 +13,31 @@ from django.db.models import F
 from pypinyin import lazy_pinyin
 from wagtail.models import Page, PageViewRestriction, Site
 
+from wagtail.rich_text import get_text_for_indexing
+
+from cms.budgets.pages import DisclosurePage
 from cms.pages import ArticlePage, ColumnPage, TopicPage
+from interaction.interviews import Interview, Question
 from sites.models import SiteProfile
 
 from .analysis import EN, ZH, analyse
 from .backends import get_backend
 from .models import IndexEntry, IndexEntryColumn, VocabularyTerm
 
-CONTENT_TYPES = {ArticlePage: "article", TopicPage: "topic", ColumnPage: "column"}
-TYPE_LABELS = {"article": "信息", "topic": "专题", "column": "栏目"}
+CONTENT_TYPES = {
+    ArticlePage: "article",
+    TopicPage: "topic",
+    ColumnPage: "column",
+    DisclosurePage: "disclosure",
+    Interview: "interview",
+}
+TYPE_LABELS = {
+    "article": "信息",
+    "topic": "专题",
+    "column": "栏目",
+    "disclosure": "预决算公开",
+    "interview": "在线访谈",
+}
 MAX_TEXT = 20_000
 
 
@@ -49,10 +65,56 @@ def _stream_text(value):
     return " ".join(str(t) for t in value.stream_block.get_searchable_content(value) if t)
 
 
+def disclosure_text(page):
+    """(text, meta) of a budget/final-accounts disclosure: what a journalist searches for
+    is the department, the year, the kind, the 三公 figures and their explanation, and the
+    items of the tables (科目名称), each item once however many tables list it."""
+    department = page.organisation.name
+    sangong = "；".join(
+        f"{part} {value} 万元" for part, value in page.sangong_amounts().items() if value is not None
+    )
+    items = dict.fromkeys(
+        row["item"] for view in page.table_views() for row in view["rows"] if row.get("item")
+    )
+    parts = [
+        f"{department} {page.year}年 部门{page.kind_label} “三公”经费{page.kind_label}",
+        f"“三公”经费：{sangong}" if sangong else "",
+        page.sg_explanation,
+        " ".join(view["title"] for view in page.table_views()),
+        " ".join(items),
+    ]
+    return parts, [department, f"{page.year}", page.kind_label, "三公经费"]
+
+
+def interview_text(page):
+    """(text, meta) of an online interview: summary, guests, the archived transcript, the
+    moderators' live entries and the public's questions with their answers. Questions are
+    read through Question.objects.public() only: a question no moderator has approved must
+    never be findable."""
+    guests = list(page.guests.all())
+    entries = [f"{e.speaker}：{e.text}" for e in page.entries.order_by("posted_at", "pk")]
+    questions = [
+        f"{q.nickname}问：{q.text}" + (f" {q.answered_by or ''}答：{q.answer}" if q.answer else "")
+        for q in Question.objects.public().filter(interview=page)
+    ]
+    parts = [
+        page.summary,
+        "访谈嘉宾：" + "、".join(f"{g.title} {g.name}" for g in guests) if guests else "",
+        get_text_for_indexing(page.transcript) if page.transcript else "",
+        "\n".join(questions),
+        "\n".join(entries),
+    ]
+    return parts, [g.name for g in guests]
+
+
 def page_text(page):
     """Plain text of a page's body (rich text reduced to text) and its metadata."""
     parts = []
-    if isinstance(page, ArticlePage):
+    if isinstance(page, DisclosurePage):
+        parts, meta = disclosure_text(page)
+    elif isinstance(page, Interview):
+        parts, meta = interview_text(page)
+    elif isinstance(page, ArticlePage):
         parts = [page.summary, _stream_text(page.body)]
         meta = [page.doc_number, page.keywords, page.organisation.name if page.organisation_id else ""]
     elif isinstance(page, TopicPage):
