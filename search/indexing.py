@@ -12,7 +12,6 @@ from django.db import connection, transaction
 from django.db.models import F
 from pypinyin import lazy_pinyin
 from wagtail.models import Page, PageViewRestriction, Site
-
 from wagtail.rich_text import get_text_for_indexing
 
 from cms.budgets.pages import DisclosurePage

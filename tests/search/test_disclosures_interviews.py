@@ -116,7 +116,9 @@ class DisclosureAndInterviewSearchTest(TestCase):
         self.pending.save()
         assert self.interview.pk in found(PENDING_TEXT)
         assert self.interview.pk in found("选址论证报告")
-        entry = LiveEntry.objects.create(interview=self.preview, speaker="主持人", text="护林员巡山防火情况介绍")
+        entry = LiveEntry.objects.create(
+            interview=self.preview, speaker="主持人", text="护林员巡山防火情况介绍"
+        )
         assert self.preview.pk in found("护林员")
         entry.delete()
         assert self.preview.pk not in found("护林员")
@@ -147,6 +149,8 @@ class DisclosureAndInterviewSearchTest(TestCase):
         html = self.client.get("/search/", {"q": "市林业局"}, HTTP_HOST=host).content.decode()
         assert "type=disclosure" in html and "预决算公开</a> (1)" in html
         assert "type=interview" in html and "在线访谈</a> (1)" in html
-        html = self.client.get("/search/", {"q": "市林业局", "type": "disclosure"}, HTTP_HOST=host).content.decode()
+        html = self.client.get(
+            "/search/", {"q": "市林业局", "type": "disclosure"}, HTTP_HOST=host
+        ).content.decode()
         urls = dict(IndexEntry.objects.values_list("page_id", "url"))
         assert urls[self.other.pk] in html and urls[self.preview.pk] not in html
