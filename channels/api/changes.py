@@ -6,6 +6,9 @@ unpublish, delete, move, a parent's slug change) writes ChangeEvent rows for the
 touches, inside the same transaction, with the tree path the item had then. A move writes
 a row at the old path (before) and one at the new path (after), so both sites' feeds see it.
 
+Interviews change between publishes too (live text, approved questions): those changes
+write an event of the interview (below), never one for a question the public may not see.
+
 Reading: `feed()` takes the events after a cursor below the site's root, keeps each item's
 last event, and answers each item with its state *now*: live and still below the root →
 an upsert with its current representation; otherwise a tombstone (unpublished, deleted or
@@ -15,12 +18,14 @@ the request, whatever happened in between, because any later change writes a lat
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move, pre_page_move
 
-from .items import ITEM_MODELS, articles, item_type_of_content_type, topics
+from interaction.interviews import LiveEntry, Question, QuestionStatus
+
+from .items import ITEM_MODELS, LIST_QUERIES, item_type_of_content_type
 from .models import ChangeEvent
 
 
@@ -90,6 +95,36 @@ def on_slug_changed(sender, instance, **kwargs):
     record_subtree(instance)
 
 
+# An interview changes without a publish while it runs: a moderator posts live text or
+# approves (answers, withdraws) a question. Each such change is an event of the interview,
+# so a syncing app fetches its detail again. A question that is not and was not public
+# writes nothing: the feed must not even hint at what waits for moderation.
+
+
+def record_interview(interview_id):
+    record(Page.objects.filter(pk=interview_id, live=True).values_list("pk", "path"))
+
+
+@receiver(post_save, sender=LiveEntry, dispatch_uid="portal_api_live_entry_saved")
+@receiver(post_delete, sender=LiveEntry, dispatch_uid="portal_api_live_entry_deleted")
+def on_live_entry(sender, instance, **kwargs):
+    record_interview(instance.interview_id)
+
+
+@receiver(pre_save, sender=Question, dispatch_uid="portal_api_question_before_save")
+def remember_question_was_public(sender, instance, **kwargs):
+    instance._was_public = bool(
+        instance.pk and Question.objects.filter(pk=instance.pk, status=QuestionStatus.APPROVED).exists()
+    )
+
+
+@receiver(post_save, sender=Question, dispatch_uid="portal_api_question_saved")
+@receiver(post_delete, sender=Question, dispatch_uid="portal_api_question_deleted")
+def on_question(sender, instance, **kwargs):
+    if instance.status == QuestionStatus.APPROVED or getattr(instance, "_was_public", False):
+        record_interview(instance.interview_id)
+
+
 def feed(root, since, limit, renderer):
     """(entries, next_since, has_more) of the site below `root` after event id `since`."""
     events = list(
@@ -103,9 +138,11 @@ def feed(root, since, limit, renderer):
     ids = list(last_event)
     live = {}
     if ids:
-        found = list(articles().filter(pk__in=ids, path__startswith=root.path)) + list(
-            topics().filter(pk__in=ids, path__startswith=root.path)
-        )
+        found = [
+            item
+            for query in LIST_QUERIES.values()
+            for item in query().filter(pk__in=ids, path__startswith=root.path)
+        ]
         live = {item["id"]: item for item in renderer.summaries(found)}
     state = {}
     if len(live) < len(ids):

@@ -1,23 +1,37 @@
-"""Items (articles and topics) as the app API shows them, fetched in a constant number of
-queries whatever the number of items.
+"""Items (articles, topics, budget disclosures and online interviews) as the app API shows
+them, fetched in a constant number of queries whatever the number of items.
 
 A list costs one query per item type plus one for the items' columns; the image URLs and
 web addresses are computed without touching the database (signed rendition URLs, and
 Wagtail's cached site root paths). `summaries()` is shared by the lists, the change feed
 and topic column feeds, so an item looks the same wherever the app meets it.
+
+A disclosure's detail carries its tables, its 三公 figures with the change from last year
+(the page's own `sangong_changes`, so the app shows what the web page shows) and its
+downloads; an interview's carries its guests, live text and the questions the public may
+see (channels.content.public_questions: approved ones only, never the others).
 """
 
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from wagtail.models import Page, Site
 
+from channels.content import disclosure_summary, disclosure_totals, public_questions
+from cms.budgets.pages import DisclosurePage
+from cms.budgets.tables import Kind
 from cms.disclosure import Validity
 from cms.pages import ArticlePage, ColumnPage, TopicPage
+from interaction.interviews import Interview, Status
 
 from .html import body_html, rich_text_html
 from .renditions import image_payload
 
-ITEM_MODELS = {"article": ArticlePage, "topic": TopicPage}
+ITEM_MODELS = {
+    "article": ArticlePage,
+    "topic": TopicPage,
+    "disclosure": DisclosurePage,
+    "interview": Interview,
+}
 # Fields added to the detail of an article as they are: the scalar ones its api_fields name.
 _SCALAR_TYPES = ("CharField", "TextField", "DateField", "DateTimeField")
 ARTICLE_DETAIL_FIELDS = [
@@ -27,6 +41,8 @@ ARTICLE_DETAIL_FIELDS = [
     and f.name not in ("summary", "published_at", "validity", "index_number")
 ]
 VALIDITY_LABELS_EN = {"valid": "Valid", "amended": "Amended", "repealed": "Repealed", "expired": "Expired"}
+KIND_LABELS_EN = {Kind.BUDGET: "Budget", Kind.FINAL: "Final accounts"}
+STATUS_LABELS_EN = {Status.PREVIEW: "Upcoming", Status.LIVE: "Live", Status.ENDED: "Ended"}
 
 
 def item_type_of_content_type():
@@ -90,6 +106,49 @@ def topics():
     return TopicPage.objects.filter(live=True).only(*PAGE_FIELDS, "summary")
 
 
+_ORGANISATION_FIELDS = (
+    "organisation__id",
+    "organisation__name",
+    "organisation__name_zh_hans",
+    "organisation__name_en",
+)
+# Not the tables: a list shows none of them, and they are the bulk of the row.
+DISCLOSURE_FIELDS = (*PAGE_FIELDS, "year", "kind", "sg_total", *_ORGANISATION_FIELDS)
+INTERVIEW_FIELDS = (*PAGE_FIELDS, "summary", "starts_at", "ends_at", "status")
+
+
+def disclosures():
+    return DisclosurePage.objects.filter(live=True).select_related("organisation").only(*DISCLOSURE_FIELDS)
+
+
+def interviews():
+    return Interview.objects.filter(live=True).only(*INTERVIEW_FIELDS)
+
+
+#: The live items of each type as a list shows them (one query each).
+LIST_QUERIES = {"article": articles, "topic": topics, "disclosure": disclosures, "interview": interviews}
+#: The live items of each type with everything their detail reads.
+DETAIL_QUERIES = {
+    "article": articles_with_body,
+    "topic": lambda: TopicPage.objects.filter(live=True),
+    "disclosure": lambda: DisclosurePage.objects.filter(live=True).select_related(
+        "organisation", "source_file", "pdf"
+    ),
+    "interview": lambda: Interview.objects.filter(live=True),
+}
+
+
+def item_type(page):
+    """The API's name for the type of a (specific) page, None for pages that are no item."""
+    return next((name for name, model in ITEM_MODELS.items() if isinstance(page, model)), None)
+
+
+def moment_of(page):
+    """The time an item is listed under: an article's own publication date, else when the
+    page was first published."""
+    return page.published_at if isinstance(page, ArticlePage) else page.first_published_at
+
+
 def iso(moment):
     return moment.isoformat() if moment else None
 
@@ -137,6 +196,10 @@ class Renderer:
         label = VALIDITY_LABELS_EN.get(value) if self.lang == "en" else Validity(value).label
         return {"value": value, "label": label}
 
+    def choice(self, value, labels, labels_en):
+        label = labels_en.get(value) if self.lang == "en" else labels.get(value)
+        return {"value": value, "label": label or value}
+
     def image(self, image, alt=None):
         return image_payload(image, self.api_base, alt=alt)
 
@@ -156,24 +219,34 @@ class Renderer:
         return [self.summary(page, columns.get(page.path[: -page.steplen])) for page in pages]
 
     def summary(self, page, column):
-        is_article = isinstance(page, ArticlePage)
-        published = page.published_at if is_article else page.first_published_at
-        return {
+        kind = item_type(page)
+        is_article = kind == "article"
+        data = {
             "id": page.pk,
-            "type": "article" if is_article else "topic",
+            "type": kind,
             "title": page.title,
-            "summary": page.summary,
+            "summary": disclosure_summary(page) if kind == "disclosure" else page.summary,
             "url": self.web_url(page),
             "api_url": self.api_url("api-item-detail", pk=page.pk),
-            "published_at": iso(published),
+            "published_at": iso(moment_of(page)),
             "updated_at": iso(page.last_published_at),
             "column": column,
-            "organisation": self.organisation(page.organisation) if is_article else None,
+            "organisation": (
+                self.organisation(page.organisation) if kind in ("article", "disclosure") else None
+            ),
             "category": self.category(page.category) if is_article else None,
             "validity": self.validity(page.validity) if is_article else None,
             "index_number": page.index_number if is_article else None,
             "cover": self.image(page.cover_image) if is_article else None,
         }
+        if kind == "disclosure":
+            data["year"] = page.year
+            data["kind"] = self.choice(page.kind, Kind.LABELS, KIND_LABELS_EN)
+        elif kind == "interview":
+            data["status"] = self.choice(page.status, dict(Status.choices), STATUS_LABELS_EN)
+            data["starts_at"] = iso(page.starts_at)
+            data["ends_at"] = iso(page.ends_at)
+        return data
 
     def detail(self, page):
         """The full item: its summary plus the body (article) or sections (topic). `page` is
@@ -183,7 +256,9 @@ class Renderer:
         for pk, title, content_type_id in Page.objects.filter(path=page.path[: -page.steplen]).values_list(
             "pk", "title", "content_type_id"
         )[:1]:
-            if content_type_id == ContentType.objects.get_for_model(ColumnPage).pk:
+            # A column of any kind (the 预决算公开 column is a ColumnPage subclass).
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+            if model is not None and issubclass(model, ColumnPage):
                 column = {"id": pk, "title": title}
         data = self.summary(page, column)
         root_url, _ = self.site_root_url(page.url_path or "/")
@@ -199,9 +274,79 @@ class Renderer:
                 if a.href
             ]
             data["counterpart_id"] = page.counterpart_id
+        elif isinstance(page, DisclosurePage):
+            data.update(self.disclosure(page, root_url))
+        elif isinstance(page, Interview):
+            data.update(self.interview(page, root_url))
         else:
             data["sections"] = [self.section(child, root_url) for child in page.sections]
         return data
+
+    # -- disclosures and interviews ------------------------------------------------------
+
+    def disclosure(self, page, root_url):
+        """Tables as structured rows, the 三公 parts with last year's figures and the change
+        (the page's own computation), headline totals, downloads and the originals.
+        Amounts are decimal strings in 万元, as in the page's JSON download."""
+        previous = page.previous()
+        open_data = page.open_data()
+        web_url = self.web_url(page)
+        return {
+            "unit": open_data["unit"],
+            "tables": open_data["tables"],
+            "totals": [{"label": label, "amount": value} for label, value in disclosure_totals(page)],
+            "sangong": {
+                "year": page.year,
+                "previous_year": previous.year if previous else None,
+                "parts": [
+                    {
+                        "part": row["part"],
+                        **{key: _decimal(row[key]) for key in ("current", "previous", "change", "percent")},
+                    }
+                    for row in page.sangong_changes(previous)
+                ],
+                "counts": open_data["sangong"]["counts"],
+                "explanation": page.sg_explanation,
+            },
+            "downloads": {
+                name: f"{web_url}{page.reverse_subpage(name)}" if web_url else None
+                for name in ("csv", "json")
+            },
+            "attachments": [
+                {"title": document.title, "url": _absolute(document.url, root_url)}
+                for document in (page.pdf, page.source_file)
+                if document is not None
+            ],
+        }
+
+    def interview(self, page, root_url):
+        """Guests, photos, video, the live text in time order and the approved questions
+        with their answers; the transcript once the interview has ended (as on the page)."""
+        ended = page.status == Status.ENDED
+        return {
+            "accepts_questions": page.is_open_for_questions,
+            "guests": [{"name": guest.name, "title": guest.title} for guest in page.guests.all()],
+            "photos": [
+                self.image(photo.image, alt=photo.caption) for photo in page.photos.select_related("image")
+            ],
+            "video_url": page.video_url or None,
+            "entries": [
+                {"id": e.pk, "speaker": e.speaker, "text": e.text, "posted_at": iso(e.posted_at)}
+                for e in page.entries.order_by("posted_at", "pk")
+            ],
+            "questions": [
+                {
+                    "id": q.pk,
+                    "nickname": q.nickname,
+                    "text": q.text,
+                    "submitted_at": iso(q.submitted_at),
+                    "answer": q.answer,
+                    "answered_by": q.answered_by,
+                }
+                for q in public_questions(page)
+            ],
+            "transcript": rich_text_html(page.transcript, root_url) if ended else "",
+        }
 
     # -- topic sections ------------------------------------------------------------------
 
@@ -256,6 +401,10 @@ class Renderer:
         decorative = getattr(image, "decorative", False)
         alt = "" if decorative else (getattr(image, "contextual_alt_text", None) or image.title)
         return self.image(image, alt=alt)
+
+
+def _decimal(value):
+    return None if value is None else str(value)
 
 
 def _plain(value):

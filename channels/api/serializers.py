@@ -48,9 +48,17 @@ class ValiditySerializer(s.Serializer):
     label = s.CharField()
 
 
+ITEM_TYPES = ["article", "topic", "disclosure", "interview"]
+
+
+class ChoiceValueSerializer(s.Serializer):
+    value = s.CharField()
+    label = s.CharField()
+
+
 class ItemSerializer(s.Serializer):
     id = s.IntegerField()
-    type = s.ChoiceField(choices=["article", "topic"])
+    type = s.ChoiceField(choices=ITEM_TYPES, help_text="文章、专题、预决算公开、在线访谈")
     title = s.CharField()
     summary = s.CharField(allow_blank=True)
     url = s.URLField(allow_null=True, help_text="网页地址")
@@ -63,6 +71,13 @@ class ItemSerializer(s.Serializer):
     validity = ValiditySerializer(allow_null=True)
     index_number = s.CharField(allow_null=True)
     cover = ImageSerializer(allow_null=True)
+    year = s.IntegerField(required=False, help_text="预决算公开：年度")
+    kind = ChoiceValueSerializer(required=False, help_text="预决算公开：类别（budget 预算 / final 决算）")
+    status = ChoiceValueSerializer(
+        required=False, help_text="在线访谈：状态（preview 预告 / live 直播中 / ended 已结束）"
+    )
+    starts_at = s.DateTimeField(required=False, help_text="在线访谈：开始时间")
+    ends_at = s.DateTimeField(required=False, help_text="在线访谈：结束时间")
 
 
 class AttachmentSerializer(s.Serializer):
@@ -87,6 +102,66 @@ class SectionSerializer(s.Serializer):
     items = ItemSerializer(many=True, required=False)
 
 
+class TableRowSerializer(s.Serializer):
+    code = s.CharField(allow_blank=True, help_text="科目编码")
+    item = s.CharField(help_text="科目名称")
+    values = s.DictField(child=s.CharField(), help_text="各栏金额（万元，两位小数的字符串），键为栏目名")
+
+
+class TableSerializer(s.Serializer):
+    key = s.CharField()
+    title = s.CharField()
+    columns = s.ListField(child=s.CharField())
+    rows = TableRowSerializer(many=True)
+
+
+class TotalSerializer(s.Serializer):
+    label = s.CharField()
+    amount = s.CharField()
+
+
+class SangongPartSerializer(s.Serializer):
+    part = s.CharField()
+    current = s.CharField(allow_null=True, help_text="本年（万元）")
+    previous = s.CharField(allow_null=True, help_text="上年（万元）；上年未公开为 null")
+    change = s.CharField(allow_null=True, help_text="增减额（万元）")
+    percent = s.CharField(allow_null=True, help_text="增减幅度（%），上年为 0 或缺失时为 null")
+
+
+class SangongSerializer(s.Serializer):
+    year = s.IntegerField()
+    previous_year = s.IntegerField(allow_null=True)
+    parts = SangongPartSerializer(many=True)
+    counts = s.DictField(child=s.IntegerField(allow_null=True))
+    explanation = s.CharField(allow_blank=True)
+
+
+class DownloadsSerializer(s.Serializer):
+    csv = s.URLField(allow_null=True)
+    json = s.URLField(allow_null=True)
+
+
+class GuestSerializer(s.Serializer):
+    name = s.CharField()
+    title = s.CharField()
+
+
+class LiveEntrySerializer(s.Serializer):
+    id = s.IntegerField()
+    speaker = s.CharField()
+    text = s.CharField()
+    posted_at = s.DateTimeField()
+
+
+class QuestionSerializer(s.Serializer):
+    id = s.IntegerField()
+    nickname = s.CharField()
+    text = s.CharField()
+    submitted_at = s.DateTimeField()
+    answer = s.CharField(allow_blank=True)
+    answered_by = s.CharField(allow_blank=True)
+
+
 class ItemDetailSerializer(ItemSerializer):
     body = s.CharField(required=False, help_text="文章正文：清洁的 HTML，链接和图片为绝对地址")
     images = ImageSerializer(many=True, required=False)
@@ -98,6 +173,20 @@ class ItemDetailSerializer(ItemSerializer):
     keywords = s.CharField(required=False, allow_blank=True)
     counterpart_id = s.IntegerField(required=False, allow_null=True)
     sections = SectionSerializer(many=True, required=False, help_text="专题的版块")
+    unit = s.CharField(required=False, help_text="预决算公开：金额单位（万元）")
+    tables = TableSerializer(many=True, required=False, help_text="预决算公开：各张报表，按标准顺序")
+    totals = TotalSerializer(many=True, required=False, help_text="预决算公开：收入合计、支出合计")
+    sangong = SangongSerializer(required=False, help_text="预决算公开：“三公”经费及与上年比较")
+    downloads = DownloadsSerializer(required=False, help_text="预决算公开：数据下载（CSV、JSON）")
+    accepts_questions = s.BooleanField(required=False, help_text="在线访谈：是否正在接受网友提问")
+    guests = GuestSerializer(many=True, required=False, help_text="在线访谈：嘉宾")
+    photos = ImageSerializer(many=True, required=False, help_text="在线访谈：图片")
+    video_url = s.URLField(required=False, allow_null=True, help_text="在线访谈：视频地址")
+    entries = LiveEntrySerializer(many=True, required=False, help_text="在线访谈：文字直播，按时间顺序")
+    questions = QuestionSerializer(
+        many=True, required=False, help_text="在线访谈：审核通过的网友提问及回答（未审核的不会出现）"
+    )
+    transcript = s.CharField(required=False, allow_blank=True, help_text="在线访谈：文字实录（访谈结束后）")
 
 
 class ItemListSerializer(s.Serializer):
@@ -110,7 +199,7 @@ class ChangeSerializer(s.Serializer):
     cursor = s.CharField()
     op = s.ChoiceField(choices=["upsert", "delete"])
     id = s.IntegerField()
-    type = s.ChoiceField(choices=["article", "topic"], allow_null=True)
+    type = s.ChoiceField(choices=ITEM_TYPES, allow_null=True)
     reason = s.ChoiceField(choices=["unpublished", "deleted", "moved"], required=False)
     item = ItemSerializer(allow_null=True)
 

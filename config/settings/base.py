@@ -270,7 +270,7 @@ SPECTACULAR_SETTINGS = {
         "channels.api.schema.add_search_endpoints",
     ],
     "ENUM_NAME_OVERRIDES": {
-        "ItemTypeEnum": ["article", "topic"],
+        "ItemTypeEnum": "channels.api.serializers.ITEM_TYPES",
         "ChangeOpEnum": ["upsert", "delete"],
     },
 }

@@ -100,3 +100,80 @@ def build_cluster(cls):
     cls.topic = make_topic(
         cls.www.home, column=cls.news, policy=cls.policy_doc, images=[cls.cover, cls.photo], feed_count=3
     )
+
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+INTERVIEW_START = dt.datetime(2014, 6, 18, 9, 30, tzinfo=SHANGHAI)
+#: Words only an unapproved question holds: they must appear in no answer of the API.
+HIDDEN_WORDS = "待审核的提问内容QX7"
+
+
+def build_structured(cls):
+    """Adds to a cluster built by build_cluster: a 预决算公开 column with one department's
+    budgets for 2013 and 2014 (figures that agree), and an interview column with an
+    interview that has live text, an approved and answered question, a pending one and a
+    rejected one."""
+    from cms.budgets.pages import BudgetColumnPage
+    from interaction.interviews import (
+        Interview,
+        InterviewGuest,
+        InterviewPhoto,
+        LiveEntry,
+        Question,
+        QuestionStatus,
+        Status,
+    )
+    from tests.cms.budget_fixtures import make_disclosure
+
+    cls.finance = make_organisation("郴州市财政局", name_en="Chenzhou Finance Bureau")
+    cls.budget_column = BudgetColumnPage(title="部门预决算", slug="yjs", channels=["web", "wechat", "app"])
+    cls.www.home.add_child(instance=cls.budget_column)
+    cls.budget_column.save_revision().publish()
+    cls.budget_2013 = make_disclosure(cls.budget_column, cls.finance, 2013, "budget")
+    cls.budget_2014 = make_disclosure(cls.budget_column, cls.finance, 2014, "budget")
+    cls.interview_column = make_column(cls.www.home, "在线访谈", slug="fangtan", column_type="在线访谈")
+    interview = Interview(
+        title="市财政局局长谈部门预决算公开",
+        slug="caizheng",
+        summary="市财政局局长做客访谈室，解读部门预决算和“三公”经费公开。",
+        starts_at=INTERVIEW_START,
+        ends_at=INTERVIEW_START + dt.timedelta(hours=1, minutes=30),
+        status=Status.ENDED,
+        video_url="https://video.czs.gov.cn/ft-0618.mp4",
+        transcript="<p>文字实录全文。</p>",
+    )
+    interview.guests.add(InterviewGuest(name="李明", title="市财政局局长"))
+    interview.photos.add(InterviewPhoto(image=cls.photo, caption="李明局长在访谈现场"))
+    cls.interview_column.add_child(instance=interview)
+    interview.save_revision().publish()
+    cls.interview = Interview.objects.get(pk=interview.pk)
+    cls.entries = [
+        LiveEntry.objects.create(
+            interview=cls.interview, speaker="主持人", text="各位网友大家好。", posted_at=INTERVIEW_START
+        ),
+        LiveEntry.objects.create(
+            interview=cls.interview,
+            speaker="李明",
+            text="今年55个部门全部公开预算。",
+            posted_at=INTERVIEW_START + dt.timedelta(minutes=5),
+        ),
+        # Entered late with an earlier time: listed by time, not by entry.
+        LiveEntry.objects.create(
+            interview=cls.interview,
+            speaker="主持人",
+            text="首先请局长介绍。",
+            posted_at=INTERVIEW_START + dt.timedelta(minutes=1),
+        ),
+    ]
+    cls.approved = Question.objects.create(
+        interview=cls.interview,
+        nickname="网友甲",
+        text="三公经费为什么下降？",
+        status=QuestionStatus.APPROVED,
+        answer="严格执行八项规定。",
+        answered_by="李明",
+    )
+    Question.objects.create(interview=cls.interview, nickname="网友乙", text=HIDDEN_WORDS)
+    Question.objects.create(
+        interview=cls.interview, nickname="网友丙", text=HIDDEN_WORDS + "R", status=QuestionStatus.REJECTED
+    )

@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 
 from channels.api.models import ApiKey
 
-from .conftest import WWW, build_cluster
+from .conftest import WWW, build_cluster, build_structured
 
 SNAPSHOT = Path(__file__).with_name("openapi.yaml")
 # Every answer is checked against the schema. Not run: schemathesis' "schema-valid request
@@ -91,6 +91,7 @@ def keep_test_connection():
 
 def test_generated_requests_find_no_server_error_or_schema_violation():
     build_cluster(Cluster)
+    build_structured(Cluster)  # disclosures and an interview: their details are checked too
     _, raw = ApiKey.issue(site=Cluster.www.site, name="schemathesis", can_publish=True)
     schema = schemathesis.openapi.from_dict(current_schema())
     schema.app = get_wsgi_application()
