@@ -53,8 +53,9 @@ def conf(name):
 
 DELIVERY_PRIORITY = 10
 
-# Channels a page that is not an article can go to: lists and home pages have no
-# WeChat or app counterpart, only cached renderings.
+# Channels a page that is not an item can go to: lists, home pages and topics have no
+# WeChat or app counterpart, only cached renderings. Items (articles, budget disclosures,
+# online interviews: channels.content.DELIVERED_TYPES) go to all of their column's channels.
 RENDERED_CHANNELS = ("web", "wap")
 
 
@@ -62,15 +63,18 @@ RENDERED_CHANNELS = ("web", "wap")
 
 
 def channels_for(page):
-    """The configured channels a page goes to: an article follows its column's
-    `channels`; a column or topic under a column goes to that column's web/WAP renderings;
-    pages outside any column (home pages, top-level topics) go to the web."""
-    from cms.pages import ArticlePage, ColumnPage
+    """The configured channels a page goes to: an item (article, disclosure, interview)
+    follows its column's `channels`; a column or topic under a column goes to that
+    column's web/WAP renderings; pages outside any column (home pages, top-level topics)
+    go to the web."""
+    from cms.pages import ColumnPage
+
+    from .content import DELIVERED_TYPES
 
     column = ColumnPage.objects.ancestor_of(page, inclusive=True).order_by("-depth").only("channels").first()
     if column is None:
         wanted = ["web"]
-    elif isinstance(page, ArticlePage):
+    elif isinstance(page, DELIVERED_TYPES):
         wanted = list(column.channels)
     else:
         wanted = [c for c in column.channels if c in RENDERED_CHANNELS]

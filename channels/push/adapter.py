@@ -1,5 +1,7 @@
 """The `app` channel: when an item of a column whose 发布渠道 include 移动客户端 is first
-published, the app's users get a notification (title, summary, deep link).
+published, the app's users get a notification (title, summary, deep link). Items are
+articles, budget disclosures (whose summary is made from the department, year and 三公
+total) and online interviews (channels.content).
 
 An item is pushed once: later publishes (edits) of the same item are delivered without a
 second notification, and the idempotency key is per item, so a receiver that saw it
@@ -9,6 +11,7 @@ already (a retry after a lost answer) drops it too.
 from django.conf import settings
 
 from channels.adapters.base import ChannelAdapter, DeliveryError
+from channels.content import summary_of
 from channels.models import Delivery
 
 from .providers import Notification, PushError, get_provider
@@ -34,7 +37,7 @@ class AppPushAdapter(ChannelAdapter):
         notification = Notification(
             item_id=page.pk,
             title=page.title,
-            summary=getattr(page, "summary", "") or "",
+            summary=summary_of(page),
             deep_link=settings.PUSH_DEEP_LINK.format(id=page.pk),
             url=page.get_full_url() or "",
             site=site.hostname if site else "",

@@ -1,6 +1,8 @@
 """Publishing a page to its site's WeChat account, and notifying followers.
 
-publish_article: limits are checked first (nothing is sent for an article WeChat would
+publish_article: what the article is made of comes from the page's source (sources.py:
+an article's own fields and body; a budget disclosure's or an interview's fields written
+as a short article); limits are checked first (nothing is sent for an article WeChat would
 refuse); the cover goes up as a 2.35:1 thumb and every body image through media/uploadimg,
 each once per account (WeChatUpload); the body is converted (html.py); then draft/add — or
 draft/update of the page's existing draft — and freepublish/submit. WeChat then reviews
@@ -40,6 +42,7 @@ from PIL import Image as PILImage
 from .client import PortalWeChatClient, WeChatAPIError
 from .html import WeChatHTML, check_limits
 from .models import WeChatAccount, WeChatArticle, WeChatMassSend, WeChatUpload
+from .sources import source_for
 
 THUMB_SPEC = "fill-900x383|format-jpeg|jpegquality-85"
 THUMB_MAX_BYTES = 64 * 1024
@@ -108,15 +111,17 @@ class ArticlePublisher:
 
     # --- article fields ----------------------------------------------------------------
 
+    @cached_property
+    def source(self):
+        return source_for(self.content_page)
+
     def fields(self):
-        p = self.content_page
-        author = getattr(p, "author", "") or getattr(p, "source", "") or ""
-        digest = (getattr(p, "summary", "") or "").strip()
+        source = self.source
         return {
-            "title": p.title,
-            "author": author,
-            "digest": digest,
-            "cover": getattr(p, "cover_image", None),
+            "title": source.title(),
+            "author": source.author(),
+            "digest": source.digest(),
+            "cover": source.cover(),
         }
 
     def build(self):
@@ -128,7 +133,7 @@ class ArticlePublisher:
         dry = WeChatHTML(
             base_url=site.root_url, upload_image=lambda image: "http://mmbiz.qpic.cn/mmbiz_jpg/" + "x" * 80
         )
-        content = dry.page_body(self.content_page)
+        content = self.source.body(dry)
         problems = check_limits(
             title=f["title"],
             author=f["author"],
@@ -143,7 +148,7 @@ class ArticlePublisher:
             "title": f["title"],
             "author": f["author"],
             "digest": f["digest"],
-            "content": html.page_body(self.content_page),
+            "content": self.source.body(html),
             "content_source_url": self.content_page.full_url or "",
             "thumb_media_id": self.thumb_media_id(f["cover"]),
             "need_open_comment": 0,
@@ -169,8 +174,11 @@ class ArticlePublisher:
         except IntegrityError:  # a concurrent publish uploaded the same bytes
             return WeChatUpload.objects.get(account=self.account, kind=kind, source_key=key)
 
-    def thumb_media_id(self, image):
-        data = _fit_jpeg(_rendition_bytes(image, THUMB_SPEC), THUMB_MAX_BYTES)
+    def thumb_media_id(self, cover):
+        """The media_id of the cover on the account: a Wagtail image (as a rendition of the
+        thumb's size) or ready JPEG bytes of that size (a generated cover)."""
+        data = cover if isinstance(cover, bytes) else _rendition_bytes(cover, THUMB_SPEC)
+        data = _fit_jpeg(data, THUMB_MAX_BYTES)
         upload = self._cached_upload(
             WeChatUpload.Kind.THUMB,
             data,
