@@ -10,6 +10,7 @@ class PortalSearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import lookups, signals
 
         signals.connect()
+        lookups.connect()

@@ -6,20 +6,21 @@ import datetime
 import difflib
 import re
 from dataclasses import dataclass
+from html import escape
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.dateparse import parse_datetime
 from django.utils.safestring import mark_safe
 from pypinyin import lazy_pinyin
-from wagtail.models import Site
 
 from .analysis import EN, ZH, analyse, clean_query, normalise, precise_words, query_terms
 from .backends import get_backend
 from .backends.base import BackendQuery
 from .indexing import TYPE_LABELS
-from .models import IndexEntry, QueryLog, Synonym, VocabularyTerm
+from .lookups import site_names, synonym_groups
+from .models import IndexEntry, QueryLog, VocabularyTerm
 
 SNIPPET_LENGTH = 120
 HOT_DAYS = 30
@@ -49,9 +50,8 @@ def synonym_terms(query, language):
     """Analysed terms of the synonyms of anything in the query (三公 → 三公经费)."""
     text = normalise(query)
     extra = []
-    for group in Synonym.objects.all():
-        members = [normalise(t) for t in group.term_list()]
-        if any(m and m in text for m in members):
+    for members in synonym_groups():
+        if any(m in text for m in members):
             for member in members:
                 extra += query_terms(member, language)
     return extra
@@ -67,7 +67,9 @@ def _highlighter(terms, language):
 
 def highlight(text, pattern, length=None):
     """Escaped text with <mark> around the matched terms; with `length`, a window of
-    that many characters around the first match."""
+    that many characters around the first match. The standard library's escape (what
+    Django's wraps) is called directly: Django's lazy-string wrapper around it was a third
+    of a search for a rare term, twenty snippets a page."""
     text = text or ""
     if length is not None:
         match = pattern.search(text) if pattern else None
@@ -87,8 +89,43 @@ def highlight(text, pattern, length=None):
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped
 
 
-def _site_names():
-    return {s.pk: s.site_name or s.hostname for s in Site.objects.all()}
+@dataclass(frozen=True)
+class _Shown:
+    """What a result shows of its index entry."""
+
+    page_id: int
+    title: str
+    url: str
+    site_id: int | None
+    content_type: str
+    published_at: datetime.datetime | None
+    text: str
+
+
+_SHOWN_COLUMNS = ", ".join(_Shown.__dataclass_fields__)
+
+
+def _shown_entries(ids):
+    """{page id: _Shown} for the hits. One plain query: building the same through the ORM
+    (in_bulk) took 0.4 ms, more than the FTS5 match of a rare term."""
+    if not ids:
+        return {}
+    table = IndexEntry._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_SHOWN_COLUMNS} FROM {table} WHERE page_id IN ({marks})", list(ids))  # noqa: S608 - column and table names are constants
+        rows = cursor.fetchall()
+    return {row[0]: _Shown(*row[:5], _aware(row[5]), row[6]) for row in rows}
+
+
+def _aware(value):
+    """A stored datetime as an aware one: SQLite hands back naive UTC (as a datetime or,
+    from some builds, as text); PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
 
 
 def search(params):
@@ -117,8 +154,8 @@ def search(params):
                 limit=page_size,
             )
         )
-        entries = IndexEntry.objects.in_bulk(hits.ids)
-        names = _site_names()
+        entries = _shown_entries(hits.ids)
+        names = site_names()
         pattern = _highlighter(_surface_terms(q, expanded), language)
         answer["count"] = hits.total
         answer["results"] = [

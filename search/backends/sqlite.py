@@ -10,6 +10,8 @@ from .base import FILTER_KEYS, Hits, SearchBackend
 from .sql import ENTRY_TABLE, facet_rows, filter_sql
 
 TITLE_WEIGHT = 4.0
+# Rows fetched past the page so that ties at its edges are ordered without the full query.
+TIE_SLACK = 40
 
 
 def fts_table(language):
@@ -83,7 +85,7 @@ class SQLiteBackend(SearchBackend):
                 if query.order == "date":
                     order = "e.published_at DESC, e.page_id DESC"
                 else:
-                    order = f"bm25({table}, {TITLE_WEIGHT}, 1.0), e.published_at DESC"
+                    order = f"bm25({table}, {TITLE_WEIGHT}, 1.0), e.published_at DESC, e.page_id DESC"
                 cursor.execute(
                     f"SELECT e.page_id {from_match} AND {where} ORDER BY {order} LIMIT %s OFFSET %s",
                     [match, *params, query.limit, query.offset],
@@ -97,34 +99,38 @@ class SQLiteBackend(SearchBackend):
         rows returned: the join per match cost more than bm25 itself (measured at 20k
         documents: 8.0 ms against 3.3 ms for a term in a fifth of them). The FTS5 table of
         a language holds only that language's entries, so with no other filter nothing
-        else needs the join. Ties with equal bm25 are ordered newest first, as in the full
-        query; when ties cross the page boundary, None sends the caller to the full query."""
+        else needs the join. Equal bm25 scores are ordered newest first, as in the full
+        query: TIE_SLACK rows beyond the page are fetched so that a tie crossing the
+        page's edges is settled here (short titles often tie); only a tie group longer
+        than that sends the caller (None) to the full query."""
         end = query.offset + query.limit
         cursor.execute(
             f"SELECT rowid, bm25({table}, {TITLE_WEIGHT}, 1.0) AS score FROM {table} "
             f"WHERE {table} MATCH %s ORDER BY score LIMIT %s",
-            [match, end + 1],
+            [match, end + TIE_SLACK],
         )
         rows = cursor.fetchall()
-        if len(rows) > end and end > 0 and rows[end][1] == rows[end - 1][1]:
-            return None
-        rows = rows[:end]
-        if 0 < query.offset < len(rows) and rows[query.offset][1] == rows[query.offset - 1][1]:
-            return None
-        page = rows[query.offset :]
-        if not page:
+        if len(rows) == end + TIE_SLACK and end > 0 and rows[-1][1] == rows[end - 1][1]:
+            return None  # the tie at the page's end may go on past the rows fetched
+        if query.offset >= len(rows):
             return []
-        marks = ",".join(["%s"] * len(page))
+        # Only rows tied with the page's first or last score can move across its edges.
+        edge_scores = {rows[query.offset][1], rows[min(end, len(rows)) - 1][1]}
+        first = next(i for i, r in enumerate(rows) if r[1] in edge_scores)
+        last = max(i for i, r in enumerate(rows) if r[1] in edge_scores)
+        window = rows[first : max(last + 1, min(end, len(rows)))]
+        marks = ",".join(["%s"] * len(window))
         cursor.execute(
             f"SELECT page_id, published_at FROM {ENTRY_TABLE} WHERE page_id IN ({marks})",
-            [r[0] for r in page],
+            [r[0] for r in window],
         )
         published = dict(cursor.fetchall())
         # Sort keys: score ascending (bm25 is negative), then newest first. published_at
         # comes back from SQLite as ISO text, which sorts chronologically.
-        page = [r for r in page if r[0] in published]
-        page.sort(key=lambda r: (r[1], _Desc(published[r[0]] or "")))
-        return [r[0] for r in page]
+        window = [r for r in window if r[0] in published]
+        window.sort(key=lambda r: (r[1], _Desc(published[r[0]] or ""), _Desc(r[0])))
+        ranked = rows[:first] + window
+        return [r[0] for r in ranked[query.offset : end]]
 
     def indexed_ids(self, language):
         with connection.cursor() as cursor:
