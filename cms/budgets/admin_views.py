@@ -62,67 +62,60 @@ def _column_for_editing(request, column_id):
     return column
 
 
-def import_view(request, column_id):
-    column = _column_for_editing(request, column_id)
-    form = ImportForm(request.POST or None, request.FILES or None)
+def _upload_round_trip(request, form, run, context):
+    """The upload form's round trip, shared by a first import and a re-import: on a valid
+    POST `run(cleaned_data)` imports and returns (page, message); a DisclosureError shows
+    its problems (sheet, row and cell) with the form and nothing is saved; success goes to
+    the page's editor."""
     problems = []
     if request.method == "POST" and form.is_valid():
-        upload, pdf = form.cleaned_data["file"], form.cleaned_data["pdf"]
         try:
-            page = import_disclosure(
-                column,
-                organisation=form.cleaned_data["organisation"],
-                year=form.cleaned_data["year"],
-                kind=form.cleaned_data["kind"],
-                filename=upload.name,
-                data=upload.read(),
-                pdf=(pdf.name, pdf.read()) if pdf else None,
-                user=request.user,
-            )
+            page, message = run(form.cleaned_data)
         except DisclosureError as exc:
             problems = exc.messages
         else:
-            messages.success(request, f"已导入“{page.title}”（草稿），请核对后发布。")
+            messages.success(request, message)
             return redirect("wagtailadmin_pages:edit", page.pk)
     return TemplateResponse(
         request,
         "cms/budget/admin/import.html",
-        {
-            "column": column,
-            "form": form,
-            "problems": problems,
-            "kinds": Kind.CHOICES,
-            "page_title": "导入预决算公开",
-        },
+        {**context, "form": form, "problems": problems, "kinds": Kind.CHOICES},
     )
+
+
+def import_view(request, column_id):
+    column = _column_for_editing(request, column_id)
+
+    def run(data):
+        upload, pdf = data["file"], data["pdf"]
+        page = import_disclosure(
+            column,
+            organisation=data["organisation"],
+            year=data["year"],
+            kind=data["kind"],
+            filename=upload.name,
+            data=upload.read(),
+            pdf=(pdf.name, pdf.read()) if pdf else None,
+            user=request.user,
+        )
+        return page, f"已导入“{page.title}”（草稿），请核对后发布。"
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    return _upload_round_trip(request, form, run, {"column": column, "page_title": "导入预决算公开"})
 
 
 def reimport_view(request, page_id):
     page = get_object_or_404(DisclosurePage, pk=page_id)
     if not page.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
+
+    def run(data):
+        upload = data["file"]
+        reimport_disclosure(page, filename=upload.name, data=upload.read(), user=request.user)
+        return page, f"已更新“{page.title}”的报表（新版本为草稿）。"
+
     form = UploadForm(request.POST or None, request.FILES or None)
-    problems = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            reimport_disclosure(page, filename=upload.name, data=upload.read(), user=request.user)
-        except DisclosureError as exc:
-            problems = exc.messages
-        else:
-            messages.success(request, f"已更新“{page.title}”的报表（新版本为草稿）。")
-            return redirect("wagtailadmin_pages:edit", page.pk)
-    return TemplateResponse(
-        request,
-        "cms/budget/admin/import.html",
-        {
-            "page": page,
-            "form": form,
-            "problems": problems,
-            "kinds": Kind.CHOICES,
-            "page_title": "重新导入报表",
-        },
-    )
+    return _upload_round_trip(request, form, run, {"page": page, "page_title": "重新导入报表"})
 
 
 def coverage_view(request):
