@@ -10,6 +10,8 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 CHALLENGE_SALT = "interaction.interview-challenge"
 CHALLENGE_MAX_AGE = 60 * 60
@@ -57,18 +59,22 @@ def rate_limited(sender, interview_id):
 
 
 class QuestionForm(forms.Form):
-    nickname = forms.CharField(label="昵称", max_length=30)
-    text = forms.CharField(label="您的问题", max_length=500, widget=forms.Textarea(attrs={"rows": 4}))
-    answer = forms.CharField(label="验证问题", max_length=4)
+    nickname = forms.CharField(label=gettext_lazy("Nickname"), max_length=30)
+    text = forms.CharField(
+        label=gettext_lazy("Your question"), max_length=500, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    answer = forms.CharField(label=gettext_lazy("Verification question"), max_length=4)
     # Hidden from people (and from assistive technology); bots fill it in.
-    website = forms.CharField(required=False, label="请勿填写此项")
+    website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
 
     def __init__(self, *args, interview=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.interview = interview
         # Every rendering asks a new question; the submitted token is checked in clean().
         self.challenge, self.token = new_challenge()
-        self.fields["answer"].label = f"验证问题：{self.challenge}（请填写阿拉伯数字）"
+        self.fields["answer"].label = _("Verification question: %(question)s (answer in digits)") % {
+            "question": self.challenge
+        }
 
     def clean_nickname(self):
         return self.cleaned_data["nickname"].strip()
@@ -76,13 +82,16 @@ class QuestionForm(forms.Form):
     def clean_text(self):
         text = self.cleaned_data["text"].strip()
         if len(text) < 5:
-            raise forms.ValidationError("问题太短，请至少写5个字。")
+            raise forms.ValidationError(_("The question is too short: please write at least 5 characters."))
         return text
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("website"):
-            raise forms.ValidationError("提交未通过校验。")
+            raise forms.ValidationError(_("The submission did not pass the check."))
         if "answer" in cleaned and not check_challenge(self.data.get("token", ""), cleaned["answer"]):
-            self.add_error("answer", "验证问题回答不正确或已过期，请回答新的验证问题。")
+            self.add_error(
+                "answer",
+                _("Wrong or expired answer to the verification question. Please answer the new one."),
+            )
         return cleaned

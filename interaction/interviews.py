@@ -6,8 +6,10 @@ Only `Question.objects.public()` may ever feed a public page, the live JSON or t
 everything public reads questions through it.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.api import APIField
@@ -20,6 +22,15 @@ class Status(models.TextChoices):
     PREVIEW = "preview", "预告"
     LIVE = "live", "直播中"
     ENDED = "ended", "已结束"
+
+
+# The status as the public pages say it, in the site's language (the choices' labels are
+# the editors' Chinese).
+STATUS_LABELS = {
+    Status.PREVIEW: gettext_lazy("Upcoming"),
+    Status.LIVE: gettext_lazy("Live now"),
+    Status.ENDED: gettext_lazy("Ended"),
+}
 
 
 class Interview(Page):
@@ -61,6 +72,10 @@ class Interview(Page):
             raise ValidationError({"ends_at": "结束时间须晚于开始时间。"})
 
     @property
+    def status_label(self):
+        return STATUS_LABELS.get(self.status, self.status)
+
+    @property
     def is_open_for_questions(self):
         return self.accepts_questions and self.status in (Status.PREVIEW, Status.LIVE)
 
@@ -73,6 +88,8 @@ class Interview(Page):
         context["entries"] = list(self.entries.order_by("posted_at", "pk"))
         context["answered"] = list(Question.objects.public().filter(interview=self))
         context.setdefault("form", QuestionForm(interview=self))
+        limit, window = settings.INTERVIEW_QUESTION_RATE
+        context["rate_limit"] = (limit, window // 60)
         return context
 
     @classmethod

@@ -4,6 +4,7 @@ and the question form's submission (which works without JavaScript)."""
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -30,7 +31,7 @@ def live_json(request, page_id):
     return JsonResponse(
         {
             "status": interview.status,
-            "status_label": interview.get_status_display(),
+            "status_label": str(interview.status_label),
             "entries": [entry.as_json() for entry in entries],
             "questions": [q.as_json() for q in Question.objects.public().filter(interview=interview)],
         },
@@ -48,7 +49,7 @@ def ask(request, page_id):
     status = 200
     if form.is_valid():
         if rate_limited(sender, interview.pk):
-            form.add_error(None, "提问过于频繁，请稍后再试。")
+            form.add_error(None, _("You are asking too often. Please try again later."))
             status = 429
         else:
             Question.objects.create(

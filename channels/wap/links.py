@@ -1,15 +1,17 @@
 """Links between WAP pages: the WAP address of a page (on its own site's host), and rich
 text whose links to pages of the cluster are turned into links to their WAP versions."""
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.urls import Resolver404, resolve, reverse
 from wagtail.models import Site
 
 
 def wap_path(page_path):
-    """The WAP path of a page path relative to its site root ("/news/x/" → "/wap/news/x/")."""
-    rest = page_path.strip("/")
+    """The WAP path of a page path relative to its site root ("/news/x/" → "/wap/news/x/").
+    The page path comes percent-encoded (a Chinese slug as %E9…); reverse() encodes again,
+    so it is decoded first, or the link would name a slug that does not exist."""
+    rest = unquote(page_path).strip("/")
     return reverse("wap:page", kwargs={"path": rest + "/"}) if rest else reverse("wap:home")
 
 

@@ -1,5 +1,6 @@
 """Views of the WAP site: the home page, columns, articles and topics of the request's own
-site at `/wap/<page path>`, and the site search at `/wap/search/?q=`.
+site at `/wap/<page path>`, the budget column and its disclosures (预决算公开), online
+interviews (在线访谈), and the site search at `/wap/search/?q=`.
 
 A page is found the way Wagtail's own serving finds it (Page.route from the site's root
 page by slug), so only live pages of the request's site are reachable: a draft, an
@@ -8,12 +9,15 @@ unpublished page or a page of another site is a 404."""
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from cms.budgets.pages import BudgetColumnPage, DisclosurePage
 from cms.pages import ArticlePage, ColumnPage, HomePage, TopicPage
 from cms.templatetags.portal_tags import china_time, column_feed, site_menu
+from interaction.interviews import Interview
 from search import service
 from search.analysis import EN, ZH
 from search.views import LABELS as SEARCH_LABELS
@@ -192,6 +196,12 @@ def page_view(request, path=""):
         return HttpResponseRedirect(page.get_url(request))
     if isinstance(page, HomePage):
         return _home(request, wap, page)
+    if isinstance(page, BudgetColumnPage):  # before ColumnPage: it is one
+        return _budget_column(request, wap, page)
+    if isinstance(page, DisclosurePage):
+        return _disclosure(request, wap, page)
+    if isinstance(page, Interview):
+        return _interview(request, wap, page)
     if isinstance(page, ColumnPage):
         return _column(request, wap, page)
     if isinstance(page, ArticlePage):
@@ -235,6 +245,8 @@ def _paginate(items, request, size):
 def _column(request, wap, page):
     page_obj = _paginate(page.articles(), request, PAGE_SIZE)
     subcolumns = page.child_sections(ColumnPage, TopicPage)
+    # An interview column (在线访谈) holds interviews as well as articles about them.
+    interviews = Interview.objects.live().child_of(page).order_by("-starts_at")
     return render(
         request,
         "wap/column.html",
@@ -244,6 +256,70 @@ def _column(request, wap, page):
             page_obj=page_obj,
             page_status=_page_status(wap, page_obj),
             subcolumns=[(c.title, wap.url(c)) for c in subcolumns],
+            interviews=[(i, wap.url(i)) for i in interviews],
+        ),
+    )
+
+
+def _budget_column(request, wap, page):
+    """The 预决算公开 column: its live disclosures (BudgetColumnPage.disclosures(), newest
+    year first), `?year=` as on the full version, WAP-sized pages."""
+    years = page.years()
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and int(year) in years else None
+    items = page.disclosures().defer("tables")
+    if year is not None:
+        items = items.filter(year=year)
+    page_obj = _paginate(items, request, PAGE_SIZE)
+    return render(
+        request,
+        "wap/budget_column.html",
+        wap.context(
+            page,
+            rows=[(item.title, wap.url(item), body_date(item.first_published_at)) for item in page_obj],
+            page_obj=page_obj,
+            page_status=_page_status(wap, page_obj),
+            years=years,
+            year=year,
+        ),
+    )
+
+
+def _disclosure(request, wap, page):
+    """A disclosure over server-side pages: the facts and the 三公 comparison open page 1,
+    the nine tables follow (each cut between rows with its header repeated when long), the
+    downloads close the last page. Figures come from the page's own methods, as on the
+    full version."""
+    page_obj, part = _parts(request, body.disclosure_chunks(page))
+    context = {"page_obj": page_obj, "part": part, "page_status": _page_status(wap, page_obj)}
+    if page_obj.number == 1:
+        previous = page.previous()
+        context["previous"] = previous
+        context["changes"] = page.sangong_changes(previous)
+    context["downloads"] = not page_obj.has_next()
+    return render(request, "wap/disclosure.html", wap.context(page, **context))
+
+
+def _interview(request, wap, page):
+    """An interview: status, schedule, guests, video and photos open page 1; the archived
+    transcript, the live text and the approved questions with their answers follow over
+    server-side pages, as an article's body does (a long event's record can be far over
+    the budget). The data is the full version's (Interview.get_context, which reads
+    questions only through Question.objects.public()); asking is done on the full version."""
+    context = page.get_context(request)
+    record = render_to_string("wap/_interview_record.html", {**context, "page": page}, request=request)
+    page_obj, part = _parts(request, body.rich_text_chunks(record, request.get_host()))
+    return render(
+        request,
+        "wap/interview.html",
+        wap.context(
+            page,
+            part=part,
+            page_obj=page_obj,
+            page_status=_page_status(wap, page_obj),
+            guests=context["guests"],
+            photos=[(body.image_html(p.image, alt=p.caption), p.caption) for p in context["photos"]],
+            ask_url=page.get_url(request) + "#ask" if page.is_open_for_questions else None,
         ),
     )
 

@@ -32,6 +32,7 @@ from . import english, plan
 from .budgets import ensure_budget_disclosures
 from .content import load_seed, paragraphs_html, summary_of
 from .images import draw_chart, draw_landscape, to_image_file
+from .interviews import ensure_interviews
 
 DEMO_PASSWORD = "demo-password-2014"  # noqa: S105 - dev-only accounts, printed by load_demo
 DEMO_ROLE_SITES = ("www", "bhq")
@@ -96,6 +97,7 @@ class DemoBuilder:
         self.ensure_english()
         self.ensure_homes()
         self.report.created["预决算公开"] = ensure_budget_disclosures(self.columns["www"]["czyjs"])
+        self.report.created["在线访谈"] = ensure_interviews(self.columns["www"]["zxft"], self.now)
         if getattr(settings, "DEMO_ACCOUNTS_ENABLED", False):
             self.ensure_accounts()
         return self.report

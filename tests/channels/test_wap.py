@@ -22,8 +22,10 @@ from wagtail.images.models import Image
 from wagtail.models import PageViewRestriction, Site
 
 from channels.wap.views import PAGE_SIZE
+from cms.budgets.pages import DisclosurePage
 from cms.models import ArticleAttachment, TopicPage
 from cms.pages import ArticlePage, ColumnPage, HomePage
+from interaction.interviews import Interview
 from tests.factories import (
     TOPIC_VIDEO_URL,
     make_article,
@@ -354,7 +356,7 @@ class WapDemoBudgetTests(WapClientMixin, TestCase):
         return "/wap" + page.get_url_parts()[2]
 
     def test_every_demo_page_type_fits_the_budget(self):
-        checked = {"home": 0, "column": 0, "article": 0, "topic": 0}
+        checked = {"home": 0, "column": 0, "article": 0, "topic": 0, "disclosure": 0, "interview": 0}
         for site in Site.objects.select_related("root_page"):
             host = self.host(site)
             root = site.root_page
@@ -370,11 +372,19 @@ class WapDemoBudgetTests(WapClientMixin, TestCase):
             for article in ArticlePage.objects.live().descendant_of(root):
                 self.all_parts(host, self.wap_path(article))
                 checked["article"] += 1
+            for disclosure in DisclosurePage.objects.live().descendant_of(root):
+                self.all_parts(host, self.wap_path(disclosure))
+                checked["disclosure"] += 1
+            for interview in Interview.objects.live().descendant_of(root):
+                self.assert_wap_page(host, self.wap_path(interview))
+                checked["interview"] += 1
             self.assert_wap_page(host, "/wap/search/?q=三公经费")
         self.assertEqual(checked["home"], 5)
         self.assertGreaterEqual(checked["article"], 200)
         self.assertGreater(checked["column"], 10)
         self.assertGreater(checked["topic"], 0)
+        self.assertGreater(checked["disclosure"], 200)
+        self.assertEqual(checked["interview"], 6)
 
 
 class WapQueryCountTests(WapClientMixin, TestCase):

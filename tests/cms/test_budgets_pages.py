@@ -103,7 +103,7 @@ class ColumnAndCoverageTest(TestCase):
             "郴州市测试局02014年部门决算和“三公”经费决算公开",
             "郴州市测试局12014年部门预算和“三公”经费预算公开",
         ]
-        assert "第 1 页，共 3 页" in html  # 7 live items
+        assert "第1页，共3页" in html  # 7 live items (the portal's shared pagination wording)
         page3 = self.get(page=3).content.decode()
         assert "郴州市测试局02013年部门预算和“三公”经费预算公开" in page3
         only_2013 = self.get(year=2013).content.decode()

@@ -16,6 +16,9 @@ from cms.demo.cluster import DEMO_PASSWORD
 from cms.demo.content import load_seed
 from cms.pages import ArticleAttachment, ArticlePage, ColumnPage, ColumnType, HomePage, TopicPage
 from cms.snippets import Organisation, validate_credit_code
+from interaction.interviews import Interview, LiveEntry, Question, QuestionStatus
+from search.models import IndexEntry
+from search.service import SearchParams, search
 from sites.models import SiteProfile
 
 SITES = {
@@ -38,6 +41,9 @@ def _counts():
         "users": get_user_model().objects.count(),
         "organisations": Organisation.objects.count(),
         "attachments": ArticleAttachment.objects.count(),
+        "interviews": Interview.objects.count(),
+        "live entries": LiveEntry.objects.count(),
+        "questions": Question.objects.count(),
     }
 
 
@@ -186,3 +192,35 @@ class DemoClusterTests(TestCase):
         bhq_news = ColumnPage.objects.descendant_of(self.homes["bhq.czs.localhost"]).get(slug="zwdt")
         assert PagePermissionTester(bhq_editor, bhq_news).can_add_subpage()
         assert bhq_editor.wagtail_userprofile.preferred_language == "zh-hans"
+
+    def test_interviews_on_the_portal_with_unapproved_questions_kept_hidden(self):
+        www = self.homes["www.czs.localhost"]
+        column = ColumnPage.objects.descendant_of(www).get(slug="zxft")
+        interviews = list(Interview.objects.live().child_of(column))
+        assert len(interviews) == 6
+        statuses = sorted(i.status for i in interviews)
+        assert statuses == ["ended", "ended", "ended", "ended", "live", "preview"]
+        pending = Question.objects.filter(status=QuestionStatus.PENDING, interview__in=interviews)
+        assert pending.exists()
+        for interview in interviews:
+            assert interview.guests.exists(), interview.title
+            if interview.status == "ended":
+                assert interview.transcript and interview.entries.count() >= 3, interview.title
+                assert Question.objects.public().filter(interview=interview).exclude(answer="").exists()
+            assert interview.starts_at < interview.ends_at
+        live = next(i for i in interviews if i.status == "live")
+        assert live.starts_at <= timezone.now() <= live.ends_at
+        preview = next(i for i in interviews if i.status == "preview")
+        assert preview.starts_at > timezone.now()
+        for question in pending.select_related("interview"):
+            html = self.client.get(question.interview.url, HTTP_HOST="www.czs.localhost").content.decode()
+            assert question.interview.title in html
+            assert question.text not in html and question.nickname not in html
+            assert question.text not in IndexEntry.objects.get(pk=question.interview_id).text
+            answer = search(SearchParams(q=question.text, log=False, page_size=50))
+            assert all(question.text not in str(r["highlight"]) for r in answer["results"])
+        ended = next(i for i in interviews if i.title == "部门预决算和“三公”经费公开")
+        html = self.client.get(ended.url, HTTP_HOST="www.czs.localhost").content.decode()
+        assert "市财政局局长 张立新" in html and "文字实录" in html
+        found = search(SearchParams(q="张立新", log=False))["results"]
+        assert found[0]["id"] == ended.pk and found[0]["type"] == "interview"

@@ -9,28 +9,12 @@ from django.core.cache import cache
 from django.test import TestCase, override_settings
 
 from interaction.forms import _digest, check_challenge, new_challenge
-from interaction.interviews import Interview, InterviewGuest, LiveEntry, Question, QuestionStatus, Status
+from interaction.interviews import Interview, LiveEntry, Question, QuestionStatus, Status
 from tests.factories import make_column, make_site
+from tests.interaction.builders import START, make_interview
 
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-START = dt.datetime(2014, 6, 18, 9, 30, tzinfo=SHANGHAI)
 HOST = "interview.test.localhost"
 SECRET_WORDS = "未审核的问题内容XYZ"
-
-
-def make_interview(column, status=Status.LIVE, **fields):
-    page = Interview(
-        title="市财政局局长谈部门预决算公开",
-        summary="市财政局局长做客嘉宾访谈室，解读部门预决算和“三公”经费公开。",
-        starts_at=START,
-        ends_at=START + dt.timedelta(hours=1, minutes=30),
-        status=status,
-        **fields,
-    )
-    page.guests.add(InterviewGuest(name="李明", title="市财政局局长"))
-    column.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 def answer_for(html):

@@ -3,20 +3,18 @@ each is found by, that an interview's entry follows moderation through the task 
 that a question no moderator approved is never findable, and the type filter and facets
 of the service, the JSON API and the search page."""
 
-import datetime as dt
 import json
 
 from django.test import TestCase
 
 from cms.budgets.tables import Kind
-from interaction.interviews import Interview, InterviewGuest, LiveEntry, Question, QuestionStatus, Status
+from interaction.interviews import Interview, LiveEntry, Question, QuestionStatus, Status
 from search.models import IndexEntry
 from search.service import SearchParams, search
 from tests.cms.budget_fixtures import make_budget_column, make_disclosure
 from tests.factories import make_column, make_organisation
+from tests.interaction.builders import make_interview
 
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
-START = dt.datetime(2014, 6, 18, 9, 30, tzinfo=SHANGHAI)
 PENDING_TEXT = "垃圾焚烧厂选址为何保密"
 
 
@@ -26,22 +24,6 @@ def results(q, **kw):
 
 def found(q, **kw):
     return [r["id"] for r in results(q, **kw)["results"]]
-
-
-def make_interview(column, title, guests, status=Status.ENDED, **fields):
-    page = Interview(
-        title=title,
-        summary=fields.pop("summary", "嘉宾做客在线访谈室，与网友在线交流。"),
-        starts_at=START,
-        ends_at=START + dt.timedelta(hours=1),
-        status=status,
-        **fields,
-    )
-    for name, role in guests:
-        page.guests.add(InterviewGuest(name=name, title=role))
-    column.add_child(instance=page)
-    page.save_revision().publish()
-    return page
 
 
 class DisclosureAndInterviewSearchTest(TestCase):
@@ -59,7 +41,9 @@ class DisclosureAndInterviewSearchTest(TestCase):
         cls.interview = make_interview(
             interviews,
             "市卫生局局长谈新型农村合作医疗",
+            Status.ENDED,
             [("欧阳晓峰", "市卫生局局长")],
+            summary="嘉宾做客在线访谈室，与网友在线交流。",
             transcript="<p>主持人：今天我们请到了市卫生局局长。</p>",
         )
         cls.approved = Question.objects.create(
@@ -72,7 +56,11 @@ class DisclosureAndInterviewSearchTest(TestCase):
         )
         cls.pending = Question.objects.create(interview=cls.interview, nickname="网友乙", text=PENDING_TEXT)
         cls.preview = make_interview(
-            interviews, "市林业局谈森林防火", [("谭建军", "市林业局副局长")], status=Status.PREVIEW
+            interviews,
+            "市林业局谈森林防火",
+            Status.PREVIEW,
+            [("谭建军", "市林业局副局长")],
+            summary="嘉宾做客在线访谈室，与网友在线交流。",
         )
 
     def test_disclosure_found_by_department_and_sangong(self):
