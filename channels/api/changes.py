@@ -23,6 +23,7 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move, pre_page_move
 
+from cms.budgets.pages import DisclosurePage
 from interaction.interviews import LiveEntry, Question, QuestionStatus
 
 from .items import ITEM_MODELS, LIST_QUERIES, item_type_of_content_type
@@ -72,7 +73,16 @@ def _is_item(page):
 @receiver(page_unpublished, dispatch_uid="portal_api_unpublished")
 def on_publish_state(sender, instance, **kwargs):
     if _is_item(instance):
-        record([(instance.pk, instance.path)])
+        rows = [(instance.pk, instance.path)]
+        if isinstance(instance, DisclosurePage):
+            # Next year's disclosure is compared with this one: its detail changed too.
+            rows += DisclosurePage.objects.filter(
+                live=True,
+                organisation_id=instance.organisation_id,
+                year=instance.year + 1,
+                kind=instance.kind,
+            ).values_list("pk", "path")
+        record(rows)
 
 
 @receiver(post_delete, sender=Page, dispatch_uid="portal_api_deleted")

@@ -207,7 +207,9 @@ class StructuredItemsTests(TestCase):
         assert types[self.budget_2014.pk] == "disclosure" and types[self.interview.pk] == "interview"
         since = self.get("/api/v1/changes/", page_size=100).json()["next_since"]
         self.budget_2013.unpublish()
-        [tombstone] = self.get("/api/v1/changes/", since=since).json()["results"]
+        # This year's disclosure loses its comparison: a change of it too.
+        tombstone, upsert = self.get("/api/v1/changes/", since=since).json()["results"]
+        assert (upsert["op"], upsert["id"]) == ("upsert", self.budget_2014.pk)
         assert tombstone == {
             "cursor": tombstone["cursor"],
             "op": "delete",
@@ -216,6 +218,12 @@ class StructuredItemsTests(TestCase):
             "reason": "unpublished",
             "item": None,
         }
+
+    def test_publishing_last_years_disclosure_is_a_change_of_this_years(self):
+        since = self.get("/api/v1/changes/", page_size=100).json()["next_since"]
+        self.budget_2013.save_revision().publish()
+        changed = [e["id"] for e in self.get("/api/v1/changes/", since=since).json()["results"]]
+        assert sorted(changed) == sorted([self.budget_2013.pk, self.budget_2014.pk])
 
     def test_live_text_and_approvals_are_changes_but_pending_questions_are_not(self):
         since = self.get("/api/v1/changes/", page_size=100).json()["next_since"]
