@@ -56,6 +56,28 @@ class AdminImportTest(TestCase):
         assert "工作表「收入决算表」C3单元格（第3行）：“n/a”不是有效金额。" in html
         assert not DisclosurePage.objects.exists()
 
+    def test_reimport_replaces_the_tables_as_a_draft_and_a_bad_file_changes_nothing(self):
+        data, tables, _ = filled_xlsx()
+        page = DisclosurePage.objects.get(pk=self.post(data)["Location"].split("/")[-3])
+        url = f"/admin/budgets/page/{page.pk}/import/"
+        revisions = page.revisions.count()
+
+        def spoil(book):
+            book["收入决算表"]["C3"] = -5
+
+        bad, _, _ = filled_xlsx(edit=spoil)
+        response = self.client.post(url, {"file": SimpleUploadedFile("czj.xlsx", bad)})
+        assert response.status_code == 200 and "未保存任何内容" in response.content.decode()
+        assert page.revisions.count() == revisions
+
+        # Another department's figures: a consistent set that differs from the first.
+        good, changed, _ = filled_xlsx(name="郴州市教育局")
+        assert changed != tables
+        response = self.client.post(url, {"file": SimpleUploadedFile("czj.xlsx", good)})
+        assert response.status_code == 302 and response["Location"] == f"/admin/pages/{page.pk}/edit/"
+        assert page.revisions.count() == revisions + 1
+        assert DisclosurePage.objects.get(pk=page.pk).get_latest_revision_as_object().tables == changed
+
     def test_templates_download(self):
         response = self.client.get("/admin/budgets/template/final.xlsx")
         assert response.status_code == 200 and response.content[:2] == b"PK"
