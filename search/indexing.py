@@ -72,14 +72,13 @@ def disclosure_text(page):
     sangong = "；".join(
         f"{part} {value} 万元" for part, value in page.sangong_amounts().items() if value is not None
     )
-    items = dict.fromkeys(
-        row["item"] for view in page.table_views() for row in view["rows"] if row.get("item")
-    )
+    views = page.table_views()
+    items = dict.fromkeys(row["item"] for view in views for row in view["rows"] if row.get("item"))
     parts = [
         f"{department} {page.year}年 部门{page.kind_label} “三公”经费{page.kind_label}",
         f"“三公”经费：{sangong}" if sangong else "",
         page.sg_explanation,
-        " ".join(view["title"] for view in page.table_views()),
+        " ".join(view["title"] for view in views),
         " ".join(items),
     ]
     return parts, [department, f"{page.year}", page.kind_label, "三公经费"]
@@ -96,11 +95,13 @@ def interview_text(page):
         f"{q.nickname}问：{q.text}" + (f" {q.answered_by or ''}答：{q.answer}" if q.answer else "")
         for q in Question.objects.public().filter(interview=page)
     ]
+    # Questions before the transcript: a long transcript must not push the answers past
+    # MAX_TEXT.
     parts = [
         page.summary,
         "访谈嘉宾：" + "、".join(f"{g.title} {g.name}" for g in guests) if guests else "",
-        get_text_for_indexing(page.transcript) if page.transcript else "",
         "\n".join(questions),
+        get_text_for_indexing(page.transcript) if page.transcript else "",
         "\n".join(entries),
     ]
     return parts, [g.name for g in guests]
