@@ -18,8 +18,10 @@ At most SEARCH_RANK_CAP candidates are ranked (docs/search.md, "Very common term
 import math
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 
+from ..analysis import LANGUAGES
 from ..models import VocabularyTerm
 from .base import Hits, SearchBackend, split_facets
 from .sql import filter_sql
@@ -33,6 +35,8 @@ MAX_POSITIONS_PER_LEXEME = 256
 # Candidates ranked per query at most (see the module docstring); measured at 20,000
 # documents, ranking 1,000 candidates costs a few milliseconds.
 RANK_CAP = 1000
+DOCUMENTS_KEY = "portal_search:pg_documents"
+DOCUMENTS_TIMEOUT = 300
 DATE_ORDER = "p.published_at DESC NULLS LAST, p.page_id DESC"
 COLUMNS = "page_id, language, site_id, content_type, organisation_id, validity, published_at, tsv, title_tsv"
 # One statement per batch: every column travels as one array parameter.
@@ -102,29 +106,24 @@ class PostgresBackend(SearchBackend):
                 column.append(value)
         with connection.cursor() as cursor:
             cursor.execute(UPSERT, columns)
+        self._forget_documents()
 
     def delete(self, page_ids):
         page_ids = list(page_ids)
         if page_ids:
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {TABLE} WHERE page_id = ANY(%s)", [page_ids])
+            self._forget_documents()
 
     def _statistics(self, cursor, language, terms):
         """N and the document frequency of each term. The vocabulary keeps the df of every
         term the indexer counts (one indexed lookup, no tsvector read); the few terms it
         does not count (single characters, numbers) are counted through the GIN index."""
         cursor.execute(
-            f"SELECT term, df, (SELECT COUNT(*) FROM {TABLE} WHERE language = %s) FROM {VOCABULARY_TABLE} "
-            "WHERE language = %s AND term = ANY(%s)",
-            [language, language, list(terms)],
+            f"SELECT term, df FROM {VOCABULARY_TABLE} WHERE language = %s AND term = ANY(%s)",
+            [language, list(terms)],
         )
-        rows = cursor.fetchall()
-        dfs = {t: df for t, df, _ in rows}
-        if rows:
-            n = rows[0][2]
-        else:
-            cursor.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE language = %s", [language])
-            n = cursor.fetchone()[0]
+        dfs = dict(cursor.fetchall())
         for t in terms:
             if not VocabularyTerm.is_counted(t):
                 cursor.execute(
@@ -132,7 +131,22 @@ class PostgresBackend(SearchBackend):
                     [language, _quote(t)],
                 )
                 dfs[t] = cursor.fetchone()[0]
-        return n, {t: dfs.get(t, 0) for t in terms}
+        return self._documents(cursor, language), {t: dfs.get(t, 0) for t in terms}
+
+    def _documents(self, cursor, language):
+        """The number of pages in a language's index. Counting them was a tenth of a
+        search (1.2 ms at 20,000 pages), so the count is cached for a few minutes and
+        dropped whenever this process writes the index: idf barely moves meanwhile."""
+        key = f"{DOCUMENTS_KEY}:{language}"
+        n = cache.get(key)
+        if n is None:
+            cursor.execute(f"SELECT COUNT(*) FROM {TABLE} WHERE language = %s", [language])
+            n = cursor.fetchone()[0]
+            cache.set(key, n, DOCUMENTS_TIMEOUT)
+        return n
+
+    def _forget_documents(self):
+        cache.delete_many([f"{DOCUMENTS_KEY}:{language}" for language in LANGUAGES])
 
     def search(self, query):
         with transaction.atomic(), connection.cursor() as cursor:
@@ -234,3 +248,4 @@ class PostgresBackend(SearchBackend):
     def clear(self):
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE}")
+        self._forget_documents()
