@@ -11,13 +11,12 @@ Only `Question.objects.public()` may feed a channel: `public_questions()` is the
 the channels read questions.
 """
 
-from decimal import Decimal
-
 from django.utils import timezone
 
 from cms.budgets.pages import DisclosurePage
 from cms.budgets.tables import is_total_row
 from cms.pages import ArticlePage
+from cms.templatetags.budget_tags import amount as money
 from interaction.interviews import Interview, Question
 
 #: Page types the outbox delivers to every channel of their column (WeChat and the app
@@ -26,19 +25,6 @@ DELIVERED_TYPES = (ArticlePage, DisclosurePage, Interview)
 
 # The headline totals of a disclosure: (table key, label of its 合计 row's 合计 cell).
 _TOTALS = (("income", "收入合计"), ("expenditure", "支出合计"))
-
-
-def money(value):
-    """An amount in 万元 as the pages print it: thousands separated, two decimals."""
-    return "—" if value is None else f"{Decimal(value):,.2f}"
-
-
-def percent_words(value):
-    """A change in % in words, as the page's 三公 table says it."""
-    if value is None:
-        return None
-    word = "增长" if value > 0 else "下降" if value < 0 else "持平"
-    return f"{word} {abs(value):.1f}%"
 
 
 def disclosure_totals(page):

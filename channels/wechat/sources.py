@@ -15,21 +15,16 @@ account).
 """
 
 import io
-from decimal import Decimal
 from functools import cache
 
 from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from channels.content import (
-    disclosure_summary,
-    disclosure_totals,
-    money,
-    percent_words,
-    schedule_text,
-)
+from channels.content import disclosure_summary, disclosure_totals, schedule_text
 from cms.budgets.pages import DisclosurePage
+from cms.templatetags.budget_tags import amount as money
+from cms.templatetags.budget_tags import signed_amount, signed_percent
 from interaction.interviews import Interview, Status
 
 from .html import DIGEST_MAX, TITLE_MAX
@@ -107,12 +102,10 @@ class DisclosureSource(ArticleSource):
         last = f"{previous.year}年" if previous else "上年"
         rows = []
         for row in page.sangong_changes(previous):
-            if row["change"] is None:
-                change = "—"
-            else:
-                change = f"{Decimal(row['change']):+,.2f}"
-                if row["percent"] is not None:
-                    change += f"（{percent_words(row['percent'])}）"
+            # The page's own number formats: "+1.20（增长 5.0%）", "—" with nothing to compare.
+            change = signed_amount(row["change"])
+            if row["change"] is not None and row["percent"] is not None:
+                change += f"（{signed_percent(row['percent'])}）"
             previous_amount = "无数据" if row["previous"] is None else money(row["previous"])
             rows.append(
                 f"<tr><td>{escape(row['part'])}</td><td>{money(row['current'])}</td>"
