@@ -19,7 +19,7 @@ from wagtail.search import index
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock, TopicSectionBlock
 from .disclosure import Validity, allocate_index_number, in_force
 from .fields import MultipleChoiceField
-from .listing import sync_listings
+from .listing import child_lists, sync_listings
 from .snippets import INDEX_NUMBER_MAX_LENGTH
 
 
@@ -214,29 +214,63 @@ class ColumnPage(Page):
         in_force_only = request.GET.get("validity") == "in_force"
         if in_force_only:
             articles = in_force(articles)
-        paginator = Paginator(articles, settings.COLUMN_PAGE_SIZE)
         # Counting is the one part of a list whose cost grows with the column's length
-        # (~10 ms at 20k items on SQLite), so the count is cached until the next page event
+        # (~10 ms at 20k items on SQLite), so counts are cached until the next page event
         # (publish, unpublish, move, delete) is logged anywhere; the newest log entry is an
-        # indexed lookup of constant cost.
+        # indexed lookup of constant cost, made once for all of the page's lists.
         last_event = PageLogEntry.objects.aggregate(last=Max("pk"))["last"]
         count_key = f"column-article-count:{self.pk}:{last_event}:{int(in_force_only)}"
         count = cache.get(count_key)
         if count is None:
-            count = paginator.count
+            count = articles.count()
             cache.set(count_key, count, 3600)
-        paginator.count = count
-        try:
-            page_obj = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page_obj = paginator.page(1)
-        except EmptyPage:
-            page_obj = paginator.page(paginator.num_pages)
+        page_obj = self._page_of(request, articles, "page", count)
+        # Pages of other apps' types among the children (cms.listing.ChildList), each list
+        # paged on its own. Their ordered ids are cached as the count is: an empty list then
+        # costs no query, a page of one costs one lookup by primary key.
+        lists = []
+        for child_list in child_lists():
+            ids_key = f"column-child-ids:{self.pk}:{child_list.key}:{last_event}"
+            ids = cache.get(ids_key)
+            if ids is None:
+                ids = child_list.child_ids(self)
+                cache.set(ids_key, ids, 3600)
+            if ids:
+                child_page = self._page_of(request, ids, child_list.page_param)
+                child_page.object_list = child_list.rows(child_page.object_list)
+                lists.append((child_list, child_page, self._query_without(request, child_list.page_param)))
         context["in_force_only"] = in_force_only
         context["page_obj"] = page_obj
         context["articles"] = page_obj.object_list
+        context["page_query"] = self._query_without(request, "page")
+        # An interview column holds only interviews: no empty "no items yet" article list.
+        context["show_articles"] = bool(page_obj.paginator.count or in_force_only or not lists)
+        context["child_lists"] = lists
         context["subcolumns"] = self.child_sections(ColumnPage)
         return context
+
+    @staticmethod
+    def _page_of(request, items, param, count=None):
+        """The page of `items` that ?<param>= asks for (the first for a bad number, the last
+        for one past the end); `count`, when known, spares the paginator its count query."""
+        paginator = Paginator(items, settings.COLUMN_PAGE_SIZE)
+        if count is not None:
+            paginator.count = count
+        try:
+            return paginator.page(request.GET.get(param, 1))
+        except PageNotAnInteger:
+            return paginator.page(1)
+        except EmptyPage:
+            return paginator.page(paginator.num_pages)
+
+    @staticmethod
+    def _query_without(request, param):
+        """The request's query string without `param`, ending in "&" when not empty, so a
+        list's page links keep the other lists' pages and the validity filter."""
+        query = request.GET.copy()
+        query.pop(param, None)
+        encoded = query.urlencode()
+        return f"{encoded}&" if encoded else ""
 
     def child_sections(self, *models):
         """The live children of these page types (sub-columns, topics) in tree order.

@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -23,9 +24,14 @@ def signed_amount(value):
 
 @register.filter
 def signed_percent(value):
-    """A change in % with its direction in words as well as its sign."""
+    """A change in % with its direction in words as well as its sign, in the site's
+    language (增长 12.5% on the Chinese portals, up 12.5% on the English one)."""
     if value is None:
         return "—"
     value = Decimal(value)
-    word = "增长" if value > 0 else "下降" if value < 0 else "持平"
-    return f"{word} {abs(value):.1f}%"
+    percent = f"{abs(value):.1f}"
+    if value > 0:
+        return gettext("up %(percent)s%%") % {"percent": percent}
+    if value < 0:
+        return gettext("down %(percent)s%%") % {"percent": percent}
+    return gettext("unchanged %(percent)s%%") % {"percent": percent}

@@ -15,16 +15,11 @@ def make_interview(
     status=Status.LIVE,
     guests=(("李明", "市财政局局长"),),
     summary="市财政局局长做客嘉宾访谈室，解读部门预决算和“三公”经费公开。",
+    starts_at=START,
     **fields,
 ):
-    page = Interview(
-        title=title,
-        summary=summary,
-        starts_at=START,
-        ends_at=START + dt.timedelta(hours=1, minutes=30),
-        status=status,
-        **fields,
-    )
+    fields.setdefault("ends_at", starts_at + dt.timedelta(hours=1, minutes=30))
+    page = Interview(title=title, summary=summary, starts_at=starts_at, status=status, **fields)
     for name, role in guests:
         page.guests.add(InterviewGuest(name=name, title=role))
     column.add_child(instance=page)

@@ -4,13 +4,14 @@ hidden until approved everywhere the public can look, the challenge and the rate
 import datetime as dt
 import json
 import re
+from html import unescape
 
 from django.core.cache import cache
 from django.test import TestCase, override_settings
 
 from interaction.forms import _digest, check_challenge, new_challenge
 from interaction.interviews import Interview, LiveEntry, Question, QuestionStatus, Status
-from tests.factories import make_column, make_site
+from tests.factories import make_column, make_english_portal, make_site
 from tests.interaction.builders import START, make_interview
 
 HOST = "interview.test.localhost"
@@ -175,3 +176,65 @@ class InterviewTest(TestCase):
 
     def test_yearly_counts(self):
         assert Interview.yearly_counts() == {2014: 1}
+
+
+class LiveScriptLabelsTest(TestCase):
+    """The live script writes entries and questions with the words the page gives it
+    (data-*-format), which are the same translated messages the server renders: English on
+    the English portal, Chinese on the Chinese ones."""
+
+    @classmethod
+    def setUpTestData(cls):
+        en = make_english_portal("en.interview.localhost")
+        column = make_column(en.home, title="Online interviews", slug="interviews")
+        cls.en_page = make_interview(
+            column,
+            "Opening up government information",
+            guests=[("Li Ming", "Director")],
+            summary="The director of the finance bureau on budget disclosure.",
+        )
+        LiveEntry.objects.create(
+            interview=cls.en_page, speaker="Host", text="Welcome.\nOur guest is here.", posted_at=START
+        )
+        cls.zh_host = "zh.interview.localhost"
+        zh = make_column(make_site(hostname=cls.zh_host).home, title="在线访谈", column_type="在线访谈")
+        cls.zh_page = make_interview(zh)
+        LiveEntry.objects.create(
+            interview=cls.zh_page, speaker="主持人", text="各位网友大家好。", posted_at=START
+        )
+
+    def attributes(self, html):
+        article = re.search(r"<article [^>]*data-live-url[^>]*>", html).group(0)
+        return {name: unescape(value) for name, value in re.findall(r'data-([\w-]+)="([^"]*)"', article)}
+
+    def test_english_page_gives_the_script_english_words(self):
+        html = self.client.get(self.en_page.url, HTTP_HOST="en.interview.localhost").content.decode()
+        assert self.attributes(html) == {
+            "live-url": f"/interaction/interviews/{self.en_page.pk}/live.json",
+            "entry-format": "<strong>%(speaker)s</strong> %(time)s: %(text)s",
+            "asks-format": "<strong>%(nickname)s</strong> asks: %(text)s",
+            "answers-format": "<strong>%(name)s</strong> answers: %(answer)s",
+            "guest": "Guest",
+        }
+        # The server's own rendering of an entry says it the same way.
+        assert (
+            '<strong>Host</strong> <time datetime="2014-06-18T09:30:00+08:00">09:30</time>: '
+            "Welcome.<br>Our guest is here.</li>"
+        ) in html
+        main = html[html.index("<main") : html.index("</main>")]
+        for chinese in ("问：", "答：", "嘉宾", "："):
+            assert chinese not in main, chinese
+
+    def test_chinese_page_gives_the_script_chinese_words(self):
+        html = self.client.get(self.zh_page.url, HTTP_HOST=self.zh_host).content.decode()
+        assert self.attributes(html) | {"live-url": ""} == {
+            "live-url": "",
+            "entry-format": "<strong>%(speaker)s</strong> %(time)s：%(text)s",
+            "asks-format": "<strong>%(nickname)s</strong> 问：%(text)s",
+            "answers-format": "<strong>%(name)s</strong> 答：%(answer)s",
+            "guest": "嘉宾",
+        }
+        assert (
+            '<strong>主持人</strong> <time datetime="2014-06-18T09:30:00+08:00">09:30</time>：各位网友大家好。'
+            in html
+        )
