@@ -28,6 +28,15 @@ WWW = "www.live.localhost"
 POLL_MS = 10_000
 
 
+@pytest.fixture(scope="module", autouse=True)
+def browser(chromium):  # noqa: F811
+    """The browser; at the end, the database connection the module's tests used is closed.
+    While Playwright's sync API runs, Django's connections live in another context than
+    before it started, so the one opened then would outlive the test database's teardown."""
+    yield chromium
+    connections.close_all()
+
+
 def django_answers(connection):
     """A route handler that serves the page's requests from Django (static files from the
     finders) on `connection`, the test's: Playwright calls handlers in a greenlet of its
@@ -95,14 +104,14 @@ def chinese_interview():
 
 
 @pytest.mark.parametrize("build", [english_interview, chinese_interview], ids=["en", "zh-hans"])
-def test_live_updates_are_written_in_the_site_language(chromium, build):  # noqa: F811
+def test_live_updates_are_written_in_the_site_language(browser, build):
     cache.clear()
     host, interview, first_words, arriving, expected = build()
     speaker, text, nickname, question, answer = arriving
     LiveEntry.objects.create(interview=interview, speaker=speaker, text=first_words, posted_at=START)
     url = f"http://{host}{interview.get_url_parts()[2]}"
 
-    context, page = open_page(chromium, url)
+    context, page = open_page(browser, url)
     # While the page is open: a new entry, and a question approved with an answer by nobody
     # named (the page's word for a guest stands in).
     LiveEntry.objects.create(
