@@ -1,6 +1,7 @@
-"""The live script of an interview page in a real browser (headless Chromium): entries and
-approved questions that arrive while the page is open are written in the site's language,
-exactly as the server writes them on reload.
+"""Interviews in a real browser (headless Chromium). The live script of an interview page:
+entries and approved questions that arrive while the page is open are written in the
+site's language, exactly as the server writes them on reload. A column listing its
+interviews beside its articles, both paged, passes the axe audit.
 
 The browser's requests are answered in the test's own thread by Django's test client
 (Playwright's request routing), inside the test's transaction: nothing is committed, so
@@ -18,9 +19,10 @@ from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.test import Client
 
-from interaction.interviews import LiveEntry, Question, QuestionStatus
+from accessibility import browser as a11y
+from interaction.interviews import LiveEntry, Question, QuestionStatus, Status
 from tests.accessibility.conftest import chromium  # noqa: F401 - the browser fixture
-from tests.factories import make_column, make_english_portal, make_site
+from tests.factories import make_article, make_column, make_english_portal, make_site
 from tests.interaction.builders import START, make_interview
 
 EN = "en.live.localhost"
@@ -131,3 +133,28 @@ def test_live_updates_are_written_in_the_site_language(browser, build):
     page.goto(url)
     assert live_texts(page) == written == expected
     context.close()
+
+
+def test_a_column_listing_interviews_and_articles_passes_axe(browser, settings):
+    settings.COLUMN_PAGE_SIZE = 2  # both lists paged: two navigations on the page
+    cache.clear()
+    column = make_column(make_site(WWW).home, title="在线访谈", slug="interviews", column_type="在线访谈")
+    for n, status in enumerate([Status.ENDED, Status.ENDED, Status.LIVE, Status.PREVIEW]):
+        make_interview(
+            column,
+            title=f"第{n + 1}期访谈",
+            slug=f"ft-{n}",
+            status=status,
+            starts_at=START + dt.timedelta(days=n),
+        )
+    for n in range(3):
+        make_article(column, f"访谈预告第{n + 1}号")
+    context = browser.new_context()
+    context.route("**/*", django_answers(connections[DEFAULT_DB_ALIAS]))
+    page = context.new_page()
+    status, violations = a11y.audit_url(page, f"http://{WWW}/interviews/?interviews_page=2")
+    badges = page.locator(".status").all_inner_texts()
+    context.close()
+    assert status == 200
+    assert badges == ["已结束", "已结束"]
+    assert [f"{v.impact} {v.rule} {v.targets[:3]}" for v in violations if v.blocking] == []
