@@ -29,6 +29,8 @@ from .links import wap_url
 
 # A page of a WAP list: short enough for a small screen and a few KB of HTML.
 PAGE_SIZE = 15
+# The page parameter of a column's interview list (the full site's name for it, too).
+INTERVIEWS_PAGE = "interviews_page"
 HOME_LATEST = 10
 HOME_FEED_COLUMNS = 6
 HOME_FEED_ITEMS = 5
@@ -115,9 +117,9 @@ def _language(portal):
     return EN if portal.profile is not None and portal.profile.locale == "en" else ZH
 
 
-def _page_number(request):
+def _page_number(request, param="page"):
     try:
-        return max(1, int(request.GET.get("page", 1)))
+        return max(1, int(request.GET.get(param, 1)))
     except (TypeError, ValueError):
         return 1
 
@@ -234,10 +236,10 @@ def _home(request, wap, page):
     )
 
 
-def _paginate(items, request, size):
+def _paginate(items, request, size, param="page"):
     paginator = Paginator(items, size)
     try:
-        return paginator.page(_page_number(request))
+        return paginator.page(_page_number(request, param))
     except (EmptyPage, PageNotAnInteger):
         return paginator.page(paginator.num_pages)
 
@@ -245,8 +247,14 @@ def _paginate(items, request, size):
 def _column(request, wap, page):
     page_obj = _paginate(page.articles(), request, PAGE_SIZE)
     subcolumns = page.child_sections(ColumnPage, TopicPage)
-    # An interview column (在线访谈) holds interviews as well as articles about them.
-    interviews = Interview.objects.live().child_of(page).order_by("-starts_at")
+    # An interview column (在线访谈) holds interviews as well as articles about them; they
+    # page on their own (?interviews_page=), as on the full site.
+    interviews = _paginate(
+        Interview.objects.live().child_of(page).order_by("-starts_at", "-pk"),
+        request,
+        PAGE_SIZE,
+        param=INTERVIEWS_PAGE,
+    )
     return render(
         request,
         "wap/column.html",
@@ -256,7 +264,10 @@ def _column(request, wap, page):
             page_obj=page_obj,
             page_status=_page_status(wap, page_obj),
             subcolumns=[(c.title, wap.url(c)) for c in subcolumns],
-            interviews=[(i, wap.url(i)) for i in interviews],
+            interviews=[(i, wap.url(i)) for i in interviews.object_list],
+            interviews_page=interviews,
+            interviews_status=_page_status(wap, interviews),
+            interviews_param=INTERVIEWS_PAGE,
         ),
     )
 

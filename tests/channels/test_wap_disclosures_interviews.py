@@ -12,6 +12,7 @@ from urllib.parse import unquote
 from django.core.cache import cache
 from django.test import TestCase
 
+from channels.wap.views import PAGE_SIZE
 from cms.budgets.pages import BudgetColumnPage, DisclosurePage
 from cms.budgets.tables import TABLES, Kind
 from interaction.interviews import LiveEntry, Question, QuestionStatus, Status
@@ -192,9 +193,10 @@ class WapInterviewTests(WapClientMixin, TestCase):
         html = self.assert_wap_page(self.host, wap_path(self.column))
         assert "<h2>在线访谈</h2>" in html
         listed = re.findall(r'<li><a href="([^"]+)">([^<]+)</a> \(([^,]+), (\S+)\)</li>', html)
+        # Both start at the same time: the later one entered comes first, as on the full site.
         assert [(unquote(href), title, status, day) for href, title, status, day in listed] == [
-            (unquote(wap_path(self.ended)), "部门预决算和“三公”经费公开", "已结束", "2014-06-18"),
             (unquote(wap_path(self.live)), "电子政务外网和视频专网建设", "直播中", "2014-06-18"),
+            (unquote(wap_path(self.ended)), "部门预决算和“三公”经费公开", "已结束", "2014-06-18"),
         ]
         # The links work: a Chinese slug is encoded once, not twice.
         assert "%25" not in html
@@ -262,3 +264,36 @@ class EnglishPortalTests(WapClientMixin, TestCase):
         assert "Table 1: " in html["disclosure"] and "Table 1: " in html["wap disclosure"]
         assert "All years" in html["column"] and "All years" in html["wap column"]
         assert "Departments that must publish: 1." in html["coverage"] and "✓ Published" in html["coverage"]
+
+
+class WapInterviewPagingTests(WapClientMixin, TestCase):
+    """A column's interviews page on their own (?interviews_page=), newest first, beside
+    its articles' pages."""
+
+    @classmethod
+    def setUpTestData(cls):
+        budget = make_budget_column([make_organisation("郴州市财政局")])
+        cls.host = budget.get_site().hostname
+        cls.column = make_column(budget.get_parent(), title="在线访谈", column_type="在线访谈")
+        cls.count = PAGE_SIZE + 2
+        # Created oldest last, so neither ids nor creation order give the expected order.
+        cls.interviews = [
+            make_interview(cls.column, f"第{n}期访谈", Status.ENDED, starts_at=START + dt.timedelta(days=n))
+            for n in range(cls.count)
+        ]
+
+    def titles(self, query=""):
+        html = self.assert_wap_page(self.host, wap_path(self.column) + query)
+        return re.findall(r'<li><a href="[^"]+">(第\d+期访谈)</a>', html), html
+
+    def test_interviews_page_on_their_own_newest_first(self):
+        newest_first = [f"第{n}期访谈" for n in reversed(range(self.count))]
+        first, html = self.titles()
+        assert first == newest_first[:PAGE_SIZE]
+        assert '<a href="?interviews_page=2" rel="next">' in html
+        second, html = self.titles("?interviews_page=2")
+        assert second == newest_first[PAGE_SIZE:]
+        assert '<a href="?interviews_page=1" rel="prev">' in html
+        # A bad or too large number gives the first or the last page, never an error.
+        assert self.titles("?interviews_page=x")[0] == first
+        assert self.titles("?interviews_page=99")[0] == second
