@@ -43,17 +43,19 @@ class CategoryRefSerializer(NamedSerializer):
     code = s.CharField(allow_blank=True)
 
 
-class ValiditySerializer(s.Serializer):
-    value = s.CharField()
-    label = s.CharField()
-
-
-ITEM_TYPES = ["article", "topic", "disclosure", "interview"]
-
-
+# A coded value with its label in the request's language. (Comments, not docstrings: a
+# serializer's docstring becomes its description in the published schema.)
 class ChoiceValueSerializer(s.Serializer):
     value = s.CharField()
     label = s.CharField()
+
+
+# Named on its own so the schema keeps its `Validity` component.
+class ValiditySerializer(ChoiceValueSerializer):
+    pass
+
+
+ITEM_TYPES = ["article", "topic", "disclosure", "interview"]
 
 
 class ItemSerializer(s.Serializer):

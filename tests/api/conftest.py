@@ -21,6 +21,7 @@ from tests.factories import (
     make_site,
     make_topic,
 )
+from tests.interaction.builders import make_live_entries
 
 WWW = "www.api.localhost"
 BHQ = "bhq.api.localhost"
@@ -118,7 +119,6 @@ def build_structured(cls):
         Interview,
         InterviewGuest,
         InterviewPhoto,
-        LiveEntry,
         Question,
         QuestionStatus,
         Status,
@@ -147,24 +147,7 @@ def build_structured(cls):
     cls.interview_column.add_child(instance=interview)
     interview.save_revision().publish()
     cls.interview = Interview.objects.get(pk=interview.pk)
-    cls.entries = [
-        LiveEntry.objects.create(
-            interview=cls.interview, speaker="主持人", text="各位网友大家好。", posted_at=INTERVIEW_START
-        ),
-        LiveEntry.objects.create(
-            interview=cls.interview,
-            speaker="李明",
-            text="今年55个部门全部公开预算。",
-            posted_at=INTERVIEW_START + dt.timedelta(minutes=5),
-        ),
-        # Entered late with an earlier time: listed by time, not by entry.
-        LiveEntry.objects.create(
-            interview=cls.interview,
-            speaker="主持人",
-            text="首先请局长介绍。",
-            posted_at=INTERVIEW_START + dt.timedelta(minutes=1),
-        ),
-    ]
+    cls.entries = make_live_entries(cls.interview, INTERVIEW_START)
     cls.approved = Question.objects.create(
         interview=cls.interview,
         nickname="网友甲",

@@ -1,9 +1,9 @@
-"""The interview builder the interview, search and WAP tests share: a published interview
-with its guests in a column."""
+"""The interview builders the interview, search, WAP and API tests share: a published
+interview with its guests in a column, and its live text."""
 
 import datetime as dt
 
-from interaction.interviews import Interview, InterviewGuest, Status
+from interaction.interviews import Interview, InterviewGuest, LiveEntry, Status
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 START = dt.datetime(2014, 6, 18, 9, 30, tzinfo=SHANGHAI)
@@ -25,3 +25,25 @@ def make_interview(
     column.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def make_live_entries(interview, start=START):
+    """Three live entries, the third entered last with a time between the other two: a
+    page or feed must order them by time, not by entry."""
+    return [
+        LiveEntry.objects.create(
+            interview=interview, speaker="主持人", text="各位网友大家好。", posted_at=start
+        ),
+        LiveEntry.objects.create(
+            interview=interview,
+            speaker="李明",
+            text="今年55个部门全部公开预算。",
+            posted_at=start + dt.timedelta(minutes=5),
+        ),
+        LiveEntry.objects.create(
+            interview=interview,
+            speaker="主持人",
+            text="首先请局长介绍。",
+            posted_at=start + dt.timedelta(minutes=1),
+        ),
+    ]

@@ -1,7 +1,6 @@
 """Online interviews (I05): the page, live entries in order (JSON and reload), questions
 hidden until approved everywhere the public can look, the challenge and the rate limit."""
 
-import datetime as dt
 import json
 import re
 from html import unescape
@@ -12,7 +11,7 @@ from django.test import TestCase, override_settings
 from interaction.forms import _digest, check_challenge, new_challenge
 from interaction.interviews import Interview, LiveEntry, Question, QuestionStatus, Status
 from tests.factories import make_column, make_english_portal, make_site
-from tests.interaction.builders import START, make_interview
+from tests.interaction.builders import START, make_interview, make_live_entries
 
 HOST = "interview.test.localhost"
 SECRET_WORDS = "未审核的问题内容XYZ"
@@ -32,24 +31,7 @@ class InterviewTest(TestCase):
         site = make_site(hostname=HOST)
         cls.column = make_column(site.home, title="在线访谈", column_type="在线访谈")
         cls.page = make_interview(cls.column, video_url="https://video.czs.gov.cn/ft-0618.mp4")
-        cls.entries = [
-            LiveEntry.objects.create(
-                interview=cls.page, speaker="主持人", text="各位网友大家好。", posted_at=START
-            ),
-            LiveEntry.objects.create(
-                interview=cls.page,
-                speaker="李明",
-                text="今年55个部门全部公开预算。",
-                posted_at=START + dt.timedelta(minutes=5),
-            ),
-            # Entered late with an earlier time: ordered by time, not by entry.
-            LiveEntry.objects.create(
-                interview=cls.page,
-                speaker="主持人",
-                text="首先请局长介绍。",
-                posted_at=START + dt.timedelta(minutes=1),
-            ),
-        ]
+        cls.entries = make_live_entries(cls.page)
         cls.approved = Question.objects.create(
             interview=cls.page, nickname="网友甲", text="三公经费为什么下降？", status=QuestionStatus.APPROVED,
             answer="严格执行八项规定。", answered_by="李明",
