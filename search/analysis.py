@@ -32,6 +32,9 @@ LANGUAGES = (ZH, EN)
 MAX_QUERY_LENGTH = 100
 # At most this many distinct terms go to a backend per query.
 MAX_QUERY_TERMS = 16
+# Longer tokens (a pasted code or hash) are cut, at indexing and query time alike: index
+# rows and B-tree keys stay bounded.
+MAX_TOKEN_LENGTH = 64
 
 _WORD = re.compile(r"[0-9a-z]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -92,9 +95,9 @@ def _is_token(token):
 def _clean(token):
     # jieba keeps a token like "c++" or "3.5" whole; keep only its letters and digits so
     # every backend tokenises it the same way. Most tokens are already clean.
-    if token.isalnum():
-        return token
-    return "".join(ch for ch in token if ch.isalnum())
+    if not token.isalnum():
+        token = "".join(ch for ch in token if ch.isalnum())
+    return token[:MAX_TOKEN_LENGTH]
 
 
 def analyse_zh(text):

@@ -4,7 +4,9 @@ and autocomplete, the editors' synonym list and the aggregated query log.
 IndexEntry is the document store every backend shares: it holds the analysed tokens and
 the filter fields, keyed by page id (not a foreign key, so a deleted page leaves a row the
 removal task can still find). The inverted index itself lives in the backend (FTS5 table,
-PostgreSQL tsvector table or Elasticsearch).
+PostgreSQL tsvector table or Elasticsearch); the database backends also keep Posting rows
+(each term of a page with its precomputed weight) to rank from, and TermCount holds the
+index's document frequencies by site and type.
 """
 
 from django.core.exceptions import ValidationError
@@ -64,6 +66,43 @@ class VocabularyTerm(models.Model):
         """Whether the indexer keeps this term's df: words of 2–32 characters, not numbers
         (single characters and numbers make poor suggestions and would bloat the table)."""
         return 2 <= len(term) <= 32 and not term.isdigit()
+
+
+class Posting(models.Model):
+    """One term of one indexed page with the page's BM25 weight for it (`impact`,
+    search/ranking.py). The rank index lists a term's pages best first, ties newest first,
+    which is the order of a one-term search; the primary key (page, term) serves removal
+    and the lookups that score a page for the other terms of a query."""
+
+    pk = models.CompositePrimaryKey("page_id", "term")
+    page_id = models.BigIntegerField()
+    term = models.CharField(max_length=64)
+    language = models.CharField(max_length=8)
+    impact = models.FloatField()
+    # Seconds since the epoch of the page's date, 0 for none: only orders equal scores.
+    published = models.BigIntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["language", "term", "-impact", "-published", "-page_id"], name="portal_search_rank"
+            )
+        ]
+
+
+class TermCount(models.Model):
+    """How many indexed pages of one site and content type contain a term: the document
+    frequencies ranking needs, and a one-term search's count and facets without touching
+    its matches. The empty term counts the pages themselves (N). Kept by
+    search.indexing in the same transaction as the entries; rows that fall to zero stay
+    and are ignored."""
+
+    pk = models.CompositePrimaryKey("language", "term", "site_id", "content_type")
+    language = models.CharField(max_length=8)
+    term = models.CharField(max_length=64)
+    site_id = models.IntegerField()
+    content_type = models.CharField(max_length=20)
+    df = models.IntegerField(default=0)
 
 
 @register_snippet

@@ -1,12 +1,12 @@
-"""Equal relevance scores are ordered newest first on every page, whether the tie is settled
-from the rows the ranked query fetched past the page or, for a tie longer than those, by
-the full query (search/backends/sqlite.py; PostgreSQL orders the same way)."""
+"""Equal relevance scores are ordered newest first on every page, for a tie longer than a
+list's first read (search/backends/postings.py) as for one inside a page, on both database
+backends."""
 
 import datetime
 
 from django.utils import timezone
 
-from search.backends.sqlite import TIE_SLACK
+from search.backends.postings import FIRST_DEPTH
 from search.service import SearchParams, search
 from tests.factories import make_article, make_column, make_site
 
@@ -15,7 +15,7 @@ def test_a_tie_longer_than_the_rows_fetched_past_the_page_still_goes_newest_firs
     site = make_site(hostname="ties.test.localhost")
     column = make_column(site.home, title="观测记录")
     base = timezone.make_aware(datetime.datetime(2015, 5, 1, 9, 0))
-    count = TIE_SLACK + 15
+    count = FIRST_DEPTH + 15
     # Same title, same (empty) text: one score for all. Published out of creation order,
     # so neither page ids nor insertion order give the expected order by accident.
     days = [(i * 7) % count for i in range(count)]

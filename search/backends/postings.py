@@ -1,0 +1,224 @@
+# ruff: noqa: S608 - identifiers in these SQL strings are module constants; every value is a bound parameter.
+"""Ranking for the two database backends: posting lists with precomputed BM25 weights
+(search/ranking.py) and the index statistics in TermCount.
+
+- Writing: every term of an indexed page becomes a Posting row carrying its impact.
+- Statistics: one query reads N and each query term's document frequency, by site and
+  type, from TermCount.
+- Count and facets of a one-term query (with no filter but site and type) are those
+  TermCount rows: no match is touched. Otherwise the backend counts its matches itself.
+- The page of results: a term's postings are read best first from the rank index. One term:
+  the first offset+limit rows are the answer. Several terms (the query's words, their
+  search-mode parts and synonyms, any of which may match): the threshold algorithm (Fagin,
+  Lotem and Naor) — read each list to a depth, score every page seen exactly (its
+  postings for the other terms, by primary key), and stop when the last page of the answer
+  scores above what any unseen page could (the sum of each list's last weight read × idf);
+  otherwise read four times deeper. The answer is exactly the top of a full scoring, ties
+  newest first, without scoring every match. Filters join the backend's filter table while
+  the lists are read, so a filtered list is still read best first.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from ..models import Posting, TermCount
+from ..ranking import idf, term_impacts
+from .base import FILTER_KEYS, Hits, SearchBackend, split_facets
+from .sql import copy_rows
+
+POSTING_TABLE = Posting._meta.db_table
+COUNT_TABLE = TermCount._meta.db_table
+RANK_ORDER = "i.impact DESC, i.published DESC, i.page_id DESC"
+# Pages of each list read first for a query of several terms (at least twice the pages
+# asked for), and the factor each further round reads deeper by.
+FIRST_DEPTH = 40
+DEPTH_GROWTH = 4
+# Page ids per statement when scoring the pages seen.
+ID_CHUNK = 500
+
+
+def has_filters(query):
+    """Whether the query filters on anything but its language."""
+    return bool(query.content_type) or any(
+        getattr(query, key) is not None for key in FILTER_KEYS if key != "content_type"
+    )
+
+
+def _seconds(value):
+    return int(value.timestamp()) if value else 0
+
+
+def write(cursor, entries):
+    """Add the postings of these (new or just deleted) entries."""
+    rows = []
+    for e in entries:
+        page_id, language, seconds = e.page_id, e.language, _seconds(e.published_at)
+        weights = term_impacts(e.title_tokens, e.body_tokens)
+        rows += [(page_id, term, language, impact, seconds) for term, impact in weights.items()]
+    if not rows:
+        return
+    columns = ("page_id", "term", "language", "impact", "published")
+    if connection.vendor == "postgresql":
+        copy_rows(cursor, POSTING_TABLE, columns, rows)
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {POSTING_TABLE} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def delete(cursor, page_ids):
+    page_ids = list(page_ids)
+    if connection.vendor == "postgresql":
+        cursor.execute(f"DELETE FROM {POSTING_TABLE} WHERE page_id = ANY(%s)", [page_ids])
+        return
+    for start in range(0, len(page_ids), ID_CHUNK):
+        chunk = page_ids[start : start + ID_CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(f"DELETE FROM {POSTING_TABLE} WHERE page_id IN ({marks})", chunk)
+
+
+@dataclass
+class Statistics:
+    documents: int = 0
+    df: dict = field(default_factory=dict)  # term → pages containing it
+    rows: dict = field(default_factory=dict)  # term → [(site_id, content_type, pages)]
+
+    def present(self, terms):
+        """The terms some page contains, in the query's order."""
+        return [t for t in terms if self.df.get(t)]
+
+    def idf(self, term):
+        return idf(self.documents, self.df[term])
+
+
+def statistics(cursor, language, terms):
+    """N and the query terms' document frequencies, by site and type, in one query."""
+    keys = ["", *dict.fromkeys(terms)]
+    marks = ", ".join(["%s"] * len(keys))
+    cursor.execute(
+        f"SELECT term, site_id, content_type, df FROM {COUNT_TABLE} "
+        f"WHERE language = %s AND term IN ({marks}) AND df > 0",
+        [language, *keys],
+    )
+    stats = Statistics()
+    for term, site_id, content_type, n in cursor.fetchall():
+        stats.rows.setdefault(term, []).append((site_id, content_type, n))
+        stats.df[term] = stats.df.get(term, 0) + n
+    stats.documents = stats.df.pop("", 0)
+    stats.rows.pop("", None)
+    return stats
+
+
+def counted(query, stats, terms):
+    """(total, facets) of a one-term query from the statistics, or None when only the
+    matches can tell: several terms (the pages with any of them) or a filter other than
+    site and type."""
+    if len(terms) != 1 or any(
+        getattr(query, key) is not None for key in FILTER_KEYS if key not in ("site_id", "content_type")
+    ):
+        return None
+    return split_facets(stats.rows[terms[0]], query)
+
+
+@dataclass
+class Join:
+    """The backend's filter table joined to the postings (aliased `i`) while reading."""
+
+    sql: str
+    where: str
+    params: list
+
+
+def top(cursor, query, stats, terms, join=None):
+    """Page ids of the answer's page (offset, limit), best first, ties newest first."""
+    end = query.offset + query.limit
+    if len(terms) == 1:
+        return [row[1] for row in _read(cursor, query.language, terms, end, join)][query.offset :]
+    weight = {t: stats.idf(t) for t in terms}
+    depth = max(FIRST_DEPTH, 2 * end)
+    while True:
+        rows = _read(cursor, query.language, terms, depth, join)
+        published, last, read = {}, {}, dict.fromkeys(terms, 0)
+        for term, page_id, impact, seconds in rows:
+            published[page_id] = seconds
+            last[term] = impact
+            read[term] += 1
+        scores = _scores(cursor, list(published), terms, weight)
+        ranked = sorted(published, key=lambda p: (-scores[p], -published[p], -p))
+        # What a page no list has reached could score at most: a list read to the end
+        # (fewer rows than the depth) has no more pages.
+        bound = sum(weight[t] * last[t] for t in terms if read[t] == depth)
+        if bound == 0 or (len(ranked) >= end and scores[ranked[end - 1]] > bound):
+            return ranked[query.offset : end]
+        depth *= DEPTH_GROWTH
+
+
+def _read(cursor, language, terms, depth, join):
+    """The first `depth` postings of each term's list (filtered by the join), in one
+    statement: (term, page id, impact, published)."""
+    parts, params = [], []
+    for term in terms:
+        sql = f"SELECT i.term, i.page_id, i.impact, i.published FROM {POSTING_TABLE} i"
+        where = "i.language = %s AND i.term = %s"
+        params += [language, term]
+        if join:
+            sql += f" {join.sql}"
+            where += f" AND {join.where}"
+            params += join.params
+        parts.append(f"SELECT * FROM ({sql} WHERE {where} ORDER BY {RANK_ORDER} LIMIT %s) AS w{len(parts)}")
+        params.append(depth)
+    cursor.execute(" UNION ALL ".join(parts), params)
+    return cursor.fetchall()
+
+
+def _scores(cursor, page_ids, terms, weight):
+    """{page id: Σ idf × impact over the terms it contains}."""
+    scores = dict.fromkeys(page_ids, 0.0)
+    impacts = {}
+    term_marks = ", ".join(["%s"] * len(terms))
+    for start in range(0, len(page_ids), ID_CHUNK):
+        chunk = page_ids[start : start + ID_CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"SELECT page_id, term, impact FROM {POSTING_TABLE} "
+            f"WHERE page_id IN ({marks}) AND term IN ({term_marks})",
+            [*chunk, *terms],
+        )
+        for page_id, term, impact in cursor.fetchall():
+            impacts[page_id, term] = impact
+    # Summed in the query's term order, so equal pages get equal floats.
+    for page_id in page_ids:
+        scores[page_id] = sum(weight[t] * impacts.get((page_id, t), 0.0) for t in terms)
+    return scores
+
+
+class PostingsBackend(SearchBackend):
+    """A database backend ranking from the posting lists. Subclasses find the matches:
+    `count_matches` (total and facets of a query the statistics cannot answer),
+    `newest` (a page of matches in date order) and `join` (their filter table for the
+    lists)."""
+
+    def search(self, query):
+        with connection.cursor() as cursor:
+            stats = statistics(cursor, query.language, query.terms)
+            terms = stats.present(query.terms)
+            if not terms:
+                return Hits()
+            total, facets = counted(query, stats, terms) or self.count_matches(cursor, query, terms)
+            hits = Hits(total=total, facets=facets)
+            if query.offset >= total or query.limit <= 0:
+                return hits
+            if query.order == "date":
+                hits.ids = self.newest(cursor, query, terms)
+            else:
+                hits.ids = top(cursor, query, stats, terms, self.join(query) if has_filters(query) else None)
+            return hits
+
+    def count_matches(self, cursor, query, terms):
+        raise NotImplementedError
+
+    def newest(self, cursor, query, terms):
+        raise NotImplementedError
+
+    def join(self, query):
+        raise NotImplementedError
