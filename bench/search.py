@@ -181,7 +181,7 @@ def run_child(db, n_docs, profile=None):
 
     # What the JSON API does: top 10, exact count, facets by site and type, snippets.
     engines.append(measure("portal search", n_docs / index_s, portal_search, portal_found, texts))
-    engines[-1]["rank_agreement"] = rank_agreement(backend) if db == "postgres" else None
+    engines[-1]["by_terms"] = by_terms(engines[-1]["latencies"], query_terms)
 
     # Wagtail's own database backend for this database (FTS5 on SQLite, tsvector on
     # PostgreSQL), as a Wagtail site search page uses it: the search view `wagtail start`
@@ -344,35 +344,19 @@ def measure(name, index_rate, run, found, texts, paired=None):
         "recall": statistics.mean(recalls) if recalls else 0.0,
         "recall_queries": len(recalls),
         "timeouts": timeouts,
+        "latencies": latencies,
         "paired_median": statistics.median(ours) if ours else None,
         "paired_p95": pct(ours, 0.95) if ours else None,
     }
 
 
-def rank_agreement(backend):
-    """Mean share of the exact top 10 (every match ranked) that the capped ranking also
-    puts in its top 10, over the queries where the cap applies (PostgreSQL only)."""
-    from django.test import override_settings
-
-    from search.analysis import query_terms
-    from search.backends.base import BackendQuery
-
-    shares = []
-    for q in QUERIES:
-        query = BackendQuery(language="zh", terms=query_terms(q), limit=10)
-        capped = backend.search(query)
-        if capped.total <= backend_rank_cap():
-            continue
-        with override_settings(SEARCH_RANK_CAP=10**9):
-            exact = backend.search(query)
-        shares.append(len(set(capped.ids) & set(exact.ids)) / max(1, len(exact.ids)))
-    return (statistics.mean(shares), len(shares)) if shares else None
-
-
-def backend_rank_cap():
-    from search.backends.postgres import rank_cap
-
-    return rank_cap()
+def by_terms(latencies, query_terms):
+    """Median latency of the queries analysed into one term and of those analysed into
+    several (a compound word's search-mode parts: 国有企业 → 国有 企业 国有企业)."""
+    groups = {"one term": [], "several terms": []}
+    for q, ms in zip(QUERIES, latencies, strict=True):
+        groups["one term" if len(query_terms(q)) == 1 else "several terms"].append(ms)
+    return {name: (len(v), statistics.median(v), max(v)) for name, v in groups.items() if v}
 
 
 def fresh_database(db, pg_name):
@@ -461,12 +445,13 @@ def main():
                 f"{e['recall']:>7.3f} {rate:>13} {ratio:>28}"
                 + (f"  ({e['timeouts']} timed out)" if e["timeouts"] else "")
             )
-        agreement = ours.get("rank_agreement")
-        if agreement:
-            print(
-                f"{'':<10} capped ranking: {agreement[0]:.2f} of the exact top 10 kept, "
-                f"over the {agreement[1]} queries with more matches than the cap"
+        print(
+            f"{'':<10} portal by query: "
+            + "; ".join(
+                f"{name} ({n}): median {median:.1f} ms, max {top:.1f} ms"
+                for name, (n, median, top) in ours["by_terms"].items()
             )
+        )
         paired = ", ".join(
             f"{e['paired_median']:.1f}/{e['paired_p95']:.1f}" for e in r["engines"][1:] if e["paired_median"]
         )

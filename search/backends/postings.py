@@ -30,8 +30,8 @@ from .sql import copy_rows
 POSTING_TABLE = Posting._meta.db_table
 COUNT_TABLE = TermCount._meta.db_table
 RANK_ORDER = "i.impact DESC, i.published DESC, i.page_id DESC"
-# Pages of each list read first for a query of several terms (at least twice the pages
-# asked for), and the factor each further round reads deeper by.
+# Pages of each list read first (at least twice the pages asked for), and the factor each
+# further round reads deeper by.
 FIRST_DEPTH = 40
 DEPTH_GROWTH = 4
 # Page ids per statement when scoring the pages seen.
@@ -91,22 +91,38 @@ class Statistics:
         return idf(self.documents, self.df[term])
 
 
-def statistics(cursor, language, terms):
-    """N and the query terms' document frequencies, by site and type, in one query."""
-    keys = ["", *dict.fromkeys(terms)]
+def read(cursor, query, join=None):
+    """(Statistics, first reads) in one statement: N and the query terms' document
+    frequencies by site and type and, for a relevance query, each term's list read to the
+    first depth (`first_depth`), as {term: rows} (rows as `_read_sql` gives them)."""
+    terms = list(dict.fromkeys(query.terms))
+    keys = ["", *terms]
     marks = ", ".join(["%s"] * len(keys))
-    cursor.execute(
-        f"SELECT term, site_id, content_type, df FROM {COUNT_TABLE} "
-        f"WHERE language = %s AND term IN ({marks}) AND df > 0",
-        [language, *keys],
+    sql = (
+        f"SELECT term, site_id, content_type, df, NULL, NULL, NULL FROM {COUNT_TABLE} "
+        f"WHERE language = %s AND term IN ({marks}) AND df > 0"
     )
-    stats = Statistics()
-    for term, site_id, content_type, n in cursor.fetchall():
-        stats.rows.setdefault(term, []).append((site_id, content_type, n))
-        stats.df[term] = stats.df.get(term, 0) + n
+    params = [query.language, *keys]
+    if query.order != "date":
+        lists_sql, lists_params = _read_sql(query.language, terms, first_depth(query), join)
+        sql += f" UNION ALL SELECT term, NULL, NULL, NULL, page_id, impact, published FROM ({lists_sql}) AS l"
+        params += lists_params
+    cursor.execute(sql, params)
+    stats, lists = Statistics(), {}
+    for term, site_id, content_type, n, page_id, impact, published in cursor.fetchall():
+        if n is None:
+            lists.setdefault(term, []).append((term, page_id, impact, published))
+        else:
+            stats.rows.setdefault(term, []).append((site_id, content_type, n))
+            stats.df[term] = stats.df.get(term, 0) + n
     stats.documents = stats.df.pop("", 0)
     stats.rows.pop("", None)
-    return stats
+    return stats, lists
+
+
+def first_depth(query):
+    """How deep each list is read first: a page of ten needs a few times ten to settle."""
+    return max(FIRST_DEPTH, 2 * (query.offset + query.limit))
 
 
 def counted(query, stats, terms):
@@ -129,19 +145,25 @@ class Join:
     params: list
 
 
-def top(cursor, query, stats, terms, join=None):
-    """Page ids of the answer's page (offset, limit), best first, ties newest first."""
+def top(cursor, query, stats, terms, join=None, lists=None):
+    """Page ids of the answer's page (offset, limit), best first, ties newest first.
+    `lists`: the first reads `read` made, if any."""
     end = query.offset + query.limit
+    depth = first_depth(query)
+    if lists is None:
+        rows = _fetch(cursor, query.language, terms, depth, join)
+    else:
+        rows = [row for t in terms for row in lists.get(t, ())]
     if len(terms) == 1:
-        return [row[1] for row in _read(cursor, query.language, terms, end, join)][query.offset :]
+        # SQL does not promise that a union keeps its parts' order: sort again.
+        rows = sorted(rows, key=lambda r: (-r[2], -r[3], -r[1]))
+        return [row[1] for row in rows[query.offset : end]]
     weight = {t: stats.idf(t) for t in terms}
-    depth = max(FIRST_DEPTH, 2 * end)
     while True:
-        rows = _read(cursor, query.language, terms, depth, join)
         published, last, read = {}, {}, dict.fromkeys(terms, 0)
         for term, page_id, impact, seconds in rows:
             published[page_id] = seconds
-            last[term] = impact
+            last[term] = min(impact, last.get(term, impact))
             read[term] += 1
         scores = _scores(cursor, list(published), terms, weight)
         ranked = sorted(published, key=lambda p: (-scores[p], -published[p], -p))
@@ -151,11 +173,17 @@ def top(cursor, query, stats, terms, join=None):
         if bound == 0 or (len(ranked) >= end and scores[ranked[end - 1]] > bound):
             return ranked[query.offset : end]
         depth *= DEPTH_GROWTH
+        rows = _fetch(cursor, query.language, terms, depth, join)
 
 
-def _read(cursor, language, terms, depth, join):
-    """The first `depth` postings of each term's list (filtered by the join), in one
-    statement: (term, page id, impact, published)."""
+def _fetch(cursor, language, terms, depth, join):
+    cursor.execute(*_read_sql(language, terms, depth, join))
+    return cursor.fetchall()
+
+
+def _read_sql(language, terms, depth, join):
+    """One statement reading the first `depth` postings of each term's list (filtered by
+    the join): rows of (term, page id, impact, published)."""
     parts, params = [], []
     for term in terms:
         sql = f"SELECT i.term, i.page_id, i.impact, i.published FROM {POSTING_TABLE} i"
@@ -167,8 +195,7 @@ def _read(cursor, language, terms, depth, join):
             params += join.params
         parts.append(f"SELECT * FROM ({sql} WHERE {where} ORDER BY {RANK_ORDER} LIMIT %s) AS w{len(parts)}")
         params.append(depth)
-    cursor.execute(" UNION ALL ".join(parts), params)
-    return cursor.fetchall()
+    return " UNION ALL ".join(parts), params
 
 
 def _scores(cursor, page_ids, terms, weight):
@@ -199,8 +226,9 @@ class PostingsBackend(SearchBackend):
     lists)."""
 
     def search(self, query):
+        join = self.join(query) if has_filters(query) else None
         with connection.cursor() as cursor:
-            stats = statistics(cursor, query.language, query.terms)
+            stats, lists = read(cursor, query, join)
             terms = stats.present(query.terms)
             if not terms:
                 return Hits()
@@ -211,7 +239,7 @@ class PostingsBackend(SearchBackend):
             if query.order == "date":
                 hits.ids = self.newest(cursor, query, terms)
             else:
-                hits.ids = top(cursor, query, stats, terms, self.join(query) if has_filters(query) else None)
+                hits.ids = top(cursor, query, stats, terms, join, lists)
             return hits
 
     def count_matches(self, cursor, query, terms):

@@ -78,6 +78,16 @@ def test_snippet_marks_terms_and_escapes_html(corpus):
     assert "<b>" not in hostile
 
 
+def test_marks_never_fall_inside_an_escaped_entity():
+    from search.service import _highlighter, highlight
+
+    pattern = _highlighter(["amp", "lt", "r&d"], "en")
+    marked = highlight("R&D <lt> amplifier & amp", pattern)
+    assert marked == (
+        "<mark>R&amp;D</mark> &lt;<mark>lt</mark>&gt; <mark>amplifier</mark> &amp; <mark>amp</mark>"
+    )
+
+
 def test_pages_do_not_overlap(corpus):
     first = search(SearchParams(q="北湖区", page_size=3, page=1, log=False))
     second = search(SearchParams(q="北湖区", page_size=3, page=2, log=False))
