@@ -168,6 +168,36 @@ def _counted_keys(entry):
     return {(entry.language, t, entry.site_id or 0, entry.content_type) for t in tokens}
 
 
+COUNT_KEYS = ("language", "term", "site_id", "content_type")
+
+
+def recount_statistics():
+    """{TermCount key: pages} as the entries say it should be."""
+    counts = Counter()
+    for entry in IndexEntry.objects.only(*_COUNTED_FIELDS).iterator(chunk_size=500):
+        counts.update(_counted_keys(entry))
+    return counts
+
+
+def statistics_drift():
+    """TermCount keys whose stored document frequency differs from a recount of the
+    entries (an entry written or removed outside this module)."""
+    stored = {
+        (language, term, site_id, ctype): df
+        for language, term, site_id, ctype, df in TermCount.objects.filter(df__gt=0).values_list(
+            *COUNT_KEYS, "df"
+        )
+    }
+    counted = recount_statistics()
+    return sorted(k for k in stored.keys() | counted.keys() if stored.get(k, 0) != counted.get(k, 0))
+
+
+@transaction.atomic
+def rebuild_statistics():
+    TermCount.objects.all().delete()
+    add_counts(TermCount, COUNT_KEYS, recount_statistics())
+
+
 def update_counts(old_entries, new_entries):
     """Move the index statistics from the old entries of some pages to their new ones:
     TermCount (document frequency by site and type) and VocabularyTerm's df."""
@@ -182,7 +212,7 @@ def update_counts(old_entries, new_entries):
     for (language, term, _site, _type), n in delta.items():
         if n and term and VocabularyTerm.is_counted(term):
             vocabulary[language, term] += n
-    add_counts(TermCount, ("language", "term", "site_id", "content_type"), delta)
+    add_counts(TermCount, COUNT_KEYS, delta)
     add_counts(
         VocabularyTerm,
         ("language", "term"),

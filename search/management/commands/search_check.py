@@ -1,5 +1,6 @@
-"""Report drift between the live pages, the search entries and the backend index; exit
-non-zero when there is any, and with --fix reindex what drifted."""
+"""Report drift between the live pages, the search entries, the backend index and the
+index statistics (TermCount); exit non-zero when there is any, and with --fix reindex what
+drifted and recount the statistics."""
 
 from django.core.management.base import BaseCommand, CommandError
 from wagtail.models import Page
@@ -32,6 +33,7 @@ def find_drift(backend=None):
         "orphaned": sorted(set(entries) - set(public)),
         "not_in_backend": sorted(set(entries) - in_backend),
         "only_in_backend": sorted(in_backend - set(entries)),
+        "statistics": indexing.statistics_drift(),
     }
 
 
@@ -41,6 +43,7 @@ LABELS = {
     "orphaned": "已删除或已下线但仍在索引中",
     "not_in_backend": "检索文档未写入检索引擎",
     "only_in_backend": "检索引擎中多余的条目",
+    "statistics": "词频统计与检索文档不符的词条",
 }
 
 
@@ -54,9 +57,18 @@ class Command(BaseCommand):
         backend = get_backend()
         drift = find_drift(backend)
         total = sum(len(v) for v in drift.values())
-        for key, ids in drift.items():
-            shown = ", ".join(str(i) for i in ids[:20]) + (" …" if len(ids) > 20 else "")
-            self.stdout.write(f"{LABELS[key]}：{len(ids)}" + (f"（页面编号 {shown}）" if ids else ""))
+        for key, found in drift.items():
+            if key == "statistics":
+                shown = "、".join(f"{k[1] or '（页面数）'}" for k in found[:20])
+                detail = f"（{shown}{' …' if len(found) > 20 else ''}）"
+            else:
+                detail = (
+                    "（页面编号 "
+                    + ", ".join(str(i) for i in found[:20])
+                    + (" …" if len(found) > 20 else "")
+                    + "）"
+                )
+            self.stdout.write(f"{LABELS[key]}：{len(found)}" + (detail if found else ""))
         if not total:
             self.stdout.write("索引与数据库一致。")
             return
@@ -64,6 +76,8 @@ class Command(BaseCommand):
             indexing.index_pages(drift["missing"] + drift["stale"] + drift["not_in_backend"], backend=backend)
             indexing.remove_pages(drift["orphaned"], backend=backend)
             backend.delete(drift["only_in_backend"])
+            if indexing.statistics_drift():
+                indexing.rebuild_statistics()
             self.stdout.write(f"已修复 {total} 处不一致。")
             return
         raise CommandError(f"发现 {total} 处索引与数据库不一致；运行 search_check --fix 修复。")
