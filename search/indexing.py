@@ -18,7 +18,7 @@ from cms.pages import ArticlePage, ColumnPage, TopicPage
 from interaction.interviews import Interview, Question
 from sites.models import SiteProfile
 
-from .analysis import EN, ZH, analyse
+from .analysis import EN, MAX_TOKEN_LENGTH, ZH, analyse
 from .backends import get_backend
 from .backends.sql import copy_rows
 from .models import IndexEntry, IndexEntryColumn, TermCount, VocabularyTerm
@@ -165,7 +165,9 @@ def _counted_keys(entry):
         return set()
     tokens = set(entry.title_tokens.split()) | set(entry.body_tokens.split())
     tokens.add("")
-    return {(entry.language, t, entry.site_id or 0, entry.content_type) for t in tokens}
+    # Cut as analysis cuts them now: an entry written before the cap must still find its
+    # keys when it is replaced.
+    return {(entry.language, t[:MAX_TOKEN_LENGTH], entry.site_id or 0, entry.content_type) for t in tokens}
 
 
 COUNT_KEYS = ("language", "term", "site_id", "content_type")

@@ -148,3 +148,12 @@ def test_a_one_term_search_costs_the_same_queries_however_many_pages_match(pages
 def test_idf_is_positive_for_a_term_in_most_pages():
     assert idf(10, 10) > 0
     assert math.isclose(idf(10, 0), math.log(1 + 10.5 / 0.5))
+
+
+def test_a_token_longer_than_an_index_key_is_cut_alike_at_indexing_and_query_time(pages):
+    code = "x7" * 60  # one 120-character token, as in a pasted code
+    column = pages["pages"][0].get_parent()
+    page = make_article(column, title=f"校验码 {code}", summary="")
+    answer = search(SearchParams(q=code, log=False))
+    assert [r["id"] for r in answer["results"]] == [page.pk]
+    assert answer["count"] == 1
