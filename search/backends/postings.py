@@ -3,8 +3,8 @@
 (search/ranking.py) and the index statistics in TermCount.
 
 - Writing: every term of an indexed page becomes a Posting row carrying its impact.
-- Statistics: one query reads N and each query term's document frequency, by site and
-  type, from TermCount.
+- Statistics: one statement reads N and each query term's document frequency, by site
+  and type, from TermCount, and (for a relevance query) the first rows of each term's list.
 - Count and facets of a one-term query (with no filter but site and type) are those
   TermCount rows: no match is touched. Otherwise the backend counts its matches itself.
 - The page of results: a term's postings are read best first from the rank index. One term:
