@@ -158,6 +158,10 @@ def build_entry(page, sitemap, column_ids=()):
     return entry
 
 
+# What _counted_keys reads of an entry.
+_COUNTED_FIELDS = ("language", "site_id", "content_type", "title_tokens", "body_tokens")
+
+
 def _counted_keys(entry):
     """The TermCount keys a page adds: (language, term, site, type) for each of its distinct
     terms, and the empty term for the page itself."""
@@ -229,8 +233,7 @@ def add_counts(model, keys, delta, extra=(), extra_of=None):
     `keys`. A new key is inserted, with `extra` columns from `extra_of(*key)` (the
     vocabulary's pinyin). Keys go in sorted order so two workers updating at once lock
     rows in the same order (no deadlock on PostgreSQL). PostgreSQL loads the changes with
-    COPY and applies them in two statements; SQLite runs one prepared statement over the
-    rows."""
+    one COPY; SQLite runs a prepared statement over the rows."""
     delta = sorted((k, v) for k, v in delta.items() if v)
     if not delta:
         return
@@ -243,25 +246,22 @@ def add_counts(model, keys, delta, extra=(), extra_of=None):
     match = " AND ".join(f"v.{k} = d.{k}" for k in keys)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # COPY the changes into a scratch table (this session's, emptied at commit),
-            # then one upsert and one update.
+            # COPY every change into a scratch table (this session's, emptied at commit),
+            # then upsert the additions, subtract the removals and empty it (an outer
+            # transaction may call again before committing).
             scratch = f"{table}_delta"
             cursor.execute(
                 f"CREATE TEMP TABLE IF NOT EXISTS {scratch} ON COMMIT DELETE ROWS "  # noqa: S608
                 f"AS SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
             )
-            copy_rows(cursor, scratch, columns, added)
-            if added:
-                cursor.execute(
-                    f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {scratch} "  # noqa: S608
-                    f"ORDER BY {key_list} {upsert}"
-                )
-            if removed:
-                cursor.execute(f"DELETE FROM {scratch}")  # noqa: S608
-                copy_rows(cursor, scratch, [*keys, "df"], removed)
-                cursor.execute(
-                    f"UPDATE {table} v SET df = v.df + d.df FROM {scratch} d WHERE {match}"  # noqa: S608
-                )
+            copy_rows(cursor, scratch, columns, added + [(*row, *[""] * len(extra)) for row in removed])
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM {scratch} "  # noqa: S608
+                f"WHERE df > 0 ORDER BY {key_list} {upsert}"
+            )
+            cursor.execute(
+                f"UPDATE {table} v SET df = v.df + d.df FROM {scratch} d WHERE d.df < 0 AND {match}"  # noqa: S608
+            )
             cursor.execute(f"DELETE FROM {scratch}")  # noqa: S608
             return
         if added:
@@ -305,10 +305,6 @@ def _column_ids(pages):
     for article_id, column_id in through.values_list("articlepage_id", "columnpage_id"):
         out[article_id].append(column_id)
     return out
-
-
-# What update_counts reads of the entries being replaced.
-_COUNTED_FIELDS = ("language", "site_id", "content_type", "title_tokens", "body_tokens")
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from . import postings
 from .base import split_facets
-from .sql import copy_rows, filter_sql
+from .sql import copy_rows, delete_ids, filter_sql
 
 TABLE = "portal_search_pgdoc"
 DATE_ORDER = "p.published_at DESC NULLS LAST, p.page_id DESC"
@@ -62,10 +62,7 @@ def gin_only(cursor):
 class PostgresBackend(postings.PostingsBackend):
     name = "postgres"
 
-    def index(self, entries):
-        entries = list(entries)
-        if not entries:
-            return
+    def store(self, cursor, entries):
         rows = [
             (
                 e.page_id,
@@ -79,18 +76,13 @@ class PostgresBackend(postings.PostingsBackend):
             )
             for e in entries
         ]
-        # Replaced by delete and COPY: one bulk load per batch, for pages new or re-indexed.
-        self.delete([e.page_id for e in entries])
-        with connection.cursor() as cursor:
-            copy_rows(cursor, TABLE, COLUMNS, rows)
-            postings.write(cursor, entries)
+        copy_rows(cursor, TABLE, COLUMNS, rows)
 
-    def delete(self, page_ids):
-        page_ids = list(page_ids)
-        if page_ids:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {TABLE} WHERE page_id = ANY(%s)", [page_ids])
-                postings.delete(cursor, page_ids)
+    def drop(self, cursor, page_ids):
+        delete_ids(cursor, TABLE, "page_id", page_ids)
+
+    def drop_all(self, cursor):
+        cursor.execute(f"DELETE FROM {TABLE}")
 
     def count_matches(self, cursor, query, terms):
         where, params = filter_sql(query, facets=True, alias="p")
@@ -125,8 +117,3 @@ class PostgresBackend(postings.PostingsBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT page_id FROM {TABLE} WHERE language = %s", [language])
             return {row[0] for row in cursor.fetchall()}
-
-    def clear(self):
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {TABLE}")
-            cursor.execute(f"DELETE FROM {postings.POSTING_TABLE}")

@@ -25,7 +25,7 @@ from django.db import connection
 from ..models import Posting, TermCount
 from ..ranking import idf, term_impacts
 from .base import FILTER_KEYS, Hits, SearchBackend, split_facets
-from .sql import copy_rows
+from .sql import ID_CHUNK, copy_rows, delete_ids
 
 POSTING_TABLE = Posting._meta.db_table
 COUNT_TABLE = TermCount._meta.db_table
@@ -34,8 +34,6 @@ RANK_ORDER = "i.impact DESC, i.published DESC, i.page_id DESC"
 # further round reads deeper by.
 FIRST_DEPTH = 40
 DEPTH_GROWTH = 4
-# Page ids per statement when scoring the pages seen.
-ID_CHUNK = 500
 
 
 def has_filters(query):
@@ -49,7 +47,7 @@ def _seconds(value):
     return int(value.timestamp()) if value else 0
 
 
-def write(cursor, entries):
+def _write(cursor, entries):
     """Add the postings of these (new or just deleted) entries."""
     rows = []
     for e in entries:
@@ -64,17 +62,6 @@ def write(cursor, entries):
     else:
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(f"INSERT INTO {POSTING_TABLE} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-
-def delete(cursor, page_ids):
-    page_ids = list(page_ids)
-    if connection.vendor == "postgresql":
-        cursor.execute(f"DELETE FROM {POSTING_TABLE} WHERE page_id = ANY(%s)", [page_ids])
-        return
-    for start in range(0, len(page_ids), ID_CHUNK):
-        chunk = page_ids[start : start + ID_CHUNK]
-        marks = ", ".join(["%s"] * len(chunk))
-        cursor.execute(f"DELETE FROM {POSTING_TABLE} WHERE page_id IN ({marks})", chunk)
 
 
 @dataclass
@@ -145,31 +132,28 @@ class Join:
     params: list
 
 
-def top(cursor, query, stats, terms, join=None, lists=None):
+def top(cursor, query, stats, terms, join, lists):
     """Page ids of the answer's page (offset, limit), best first, ties newest first.
-    `lists`: the first reads `read` made, if any."""
+    `lists`: the first reads `read` made."""
     end = query.offset + query.limit
     depth = first_depth(query)
-    if lists is None:
-        rows = _fetch(cursor, query.language, terms, depth, join)
-    else:
-        rows = [row for t in terms for row in lists.get(t, ())]
+    rows = [row for t in terms for row in lists.get(t, ())]
     if len(terms) == 1:
         # SQL does not promise that a union keeps its parts' order: sort again.
         rows = sorted(rows, key=lambda r: (-r[2], -r[3], -r[1]))
         return [row[1] for row in rows[query.offset : end]]
     weight = {t: stats.idf(t) for t in terms}
     while True:
-        published, last, read = {}, {}, dict.fromkeys(terms, 0)
+        published, last, taken = {}, {}, dict.fromkeys(terms, 0)
         for term, page_id, impact, seconds in rows:
             published[page_id] = seconds
             last[term] = min(impact, last.get(term, impact))
-            read[term] += 1
+            taken[term] += 1
         scores = _scores(cursor, list(published), terms, weight)
         ranked = sorted(published, key=lambda p: (-scores[p], -published[p], -p))
         # What a page no list has reached could score at most: a list read to the end
         # (fewer rows than the depth) has no more pages.
-        bound = sum(weight[t] * last[t] for t in terms if read[t] == depth)
+        bound = sum(weight[t] * last[t] for t in terms if taken[t] == depth)
         if bound == 0 or (len(ranked) >= end and scores[ranked[end - 1]] > bound):
             return ranked[query.offset : end]
         depth *= DEPTH_GROWTH
@@ -200,7 +184,6 @@ def _read_sql(language, terms, depth, join):
 
 def _scores(cursor, page_ids, terms, weight):
     """{page id: Σ idf × impact over the terms it contains}."""
-    scores = dict.fromkeys(page_ids, 0.0)
     impacts = {}
     term_marks = ", ".join(["%s"] * len(terms))
     for start in range(0, len(page_ids), ID_CHUNK):
@@ -214,16 +197,37 @@ def _scores(cursor, page_ids, terms, weight):
         for page_id, term, impact in cursor.fetchall():
             impacts[page_id, term] = impact
     # Summed in the query's term order, so equal pages get equal floats.
-    for page_id in page_ids:
-        scores[page_id] = sum(weight[t] * impacts.get((page_id, t), 0.0) for t in terms)
-    return scores
+    return {p: sum(weight[t] * impacts.get((p, t), 0.0) for t in terms) for p in page_ids}
 
 
 class PostingsBackend(SearchBackend):
-    """A database backend ranking from the posting lists. Subclasses find the matches:
-    `count_matches` (total and facets of a query the statistics cannot answer),
-    `newest` (a page of matches in date order) and `join` (their filter table for the
-    lists)."""
+    """A database backend ranking from the posting lists, which it keeps beside its own
+    index. Subclasses keep that index — `store` (add pages just removed), `drop` (remove
+    pages) and `drop_all` — and find the matches: `count_matches` (total and facets of a
+    query the statistics cannot answer), `newest` (a page of matches in date order) and
+    `join` (their filter table for the lists)."""
+
+    def index(self, entries):
+        entries = list(entries)
+        if not entries:
+            return
+        self.delete([e.page_id for e in entries])
+        with connection.cursor() as cursor:
+            self.store(cursor, entries)
+            _write(cursor, entries)
+
+    def delete(self, page_ids):
+        page_ids = list(page_ids)
+        if not page_ids:
+            return
+        with connection.cursor() as cursor:
+            self.drop(cursor, page_ids)
+            delete_ids(cursor, POSTING_TABLE, "page_id", page_ids)
+
+    def clear(self):
+        with connection.cursor() as cursor:
+            self.drop_all(cursor)
+            cursor.execute(f"DELETE FROM {POSTING_TABLE}")
 
     def search(self, query):
         join = self.join(query) if has_filters(query) else None
@@ -241,6 +245,15 @@ class PostingsBackend(SearchBackend):
             else:
                 hits.ids = top(cursor, query, stats, terms, join, lists)
             return hits
+
+    def store(self, cursor, entries):
+        raise NotImplementedError
+
+    def drop(self, cursor, page_ids):
+        raise NotImplementedError
+
+    def drop_all(self, cursor):
+        raise NotImplementedError
 
     def count_matches(self, cursor, query, terms):
         raise NotImplementedError

@@ -60,12 +60,26 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 
 def copy_value(value):
-    """A value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, float):
-        return repr(value)  # the shortest text that reads back as the same double
-    return str(value).translate(_COPY_ESCAPES)
+    """A value in COPY's text format (a float's str() is the shortest text that reads
+    back as the same double)."""
+    return "\\N" if value is None else str(value).translate(_COPY_ESCAPES)
+
+
+# Ids per statement on SQLite (its limit on bound parameters is far higher).
+ID_CHUNK = 500
+
+
+def delete_ids(cursor, table, column, ids):
+    """DELETE the rows whose `column` is one of `ids`: one array parameter on PostgreSQL,
+    ID_CHUNK ids a statement elsewhere."""
+    ids = list(ids)
+    if connection.vendor == "postgresql":
+        if ids:
+            cursor.execute(f"DELETE FROM {table} WHERE {column} = ANY(%s)", [ids])
+        return
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})", chunk)
 
 
 def copy_rows(cursor, table, columns, rows):

@@ -8,7 +8,7 @@ from django.db import connection
 
 from ..analysis import LANGUAGES
 from . import postings
-from .sql import ENTRY_TABLE, facet_rows, filter_sql
+from .sql import ENTRY_TABLE, delete_ids, facet_rows, filter_sql
 
 
 def fts_table(language):
@@ -25,29 +25,21 @@ def match_expression(terms):
 class SQLiteBackend(postings.PostingsBackend):
     name = "sqlite"
 
-    def index(self, entries):
-        entries = list(entries)
-        if not entries:
-            return
-        self.delete([e.page_id for e in entries])
-        with connection.cursor() as cursor:
-            postings.write(cursor, entries)
-            for lang in LANGUAGES:
-                rows = [(e.page_id, e.title_tokens, e.body_tokens) for e in entries if e.language == lang]
-                if rows:
-                    cursor.executemany(
-                        f"INSERT INTO {fts_table(lang)} (rowid, title, body) VALUES (%s, %s, %s)", rows
-                    )
+    def store(self, cursor, entries):
+        for lang in LANGUAGES:
+            rows = [(e.page_id, e.title_tokens, e.body_tokens) for e in entries if e.language == lang]
+            if rows:
+                cursor.executemany(
+                    f"INSERT INTO {fts_table(lang)} (rowid, title, body) VALUES (%s, %s, %s)", rows
+                )
 
-    def delete(self, page_ids):
-        page_ids = list(page_ids)
-        with connection.cursor() as cursor:
-            for lang in LANGUAGES:
-                for start in range(0, len(page_ids), 500):
-                    chunk = page_ids[start : start + 500]
-                    marks = ",".join(["%s"] * len(chunk))
-                    cursor.execute(f"DELETE FROM {fts_table(lang)} WHERE rowid IN ({marks})", chunk)
-            postings.delete(cursor, page_ids)
+    def drop(self, cursor, page_ids):
+        for lang in LANGUAGES:
+            delete_ids(cursor, fts_table(lang), "rowid", page_ids)
+
+    def drop_all(self, cursor):
+        for lang in LANGUAGES:
+            cursor.execute(f"DELETE FROM {fts_table(lang)}")
 
     def count_matches(self, cursor, query, terms):
         return facet_rows(cursor, *_matching(query, terms), query)
@@ -70,12 +62,6 @@ class SQLiteBackend(postings.PostingsBackend):
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT rowid FROM {fts_table(language)}")
             return {row[0] for row in cursor.fetchall()}
-
-    def clear(self):
-        with connection.cursor() as cursor:
-            for lang in LANGUAGES:
-                cursor.execute(f"DELETE FROM {fts_table(lang)}")
-            cursor.execute(f"DELETE FROM {postings.POSTING_TABLE}")
 
 
 def _matching(query, terms):

@@ -76,7 +76,8 @@ class Command(BaseCommand):
             indexing.index_pages(drift["missing"] + drift["stale"] + drift["not_in_backend"], backend=backend)
             indexing.remove_pages(drift["orphaned"], backend=backend)
             backend.delete(drift["only_in_backend"])
-            if indexing.statistics_drift():
+            # Reindexing moves counts correctly, so only counts already wrong need a recount.
+            if drift["statistics"]:
                 indexing.rebuild_statistics()
             self.stdout.write(f"已修复 {total} 处不一致。")
             return
