@@ -1,5 +1,5 @@
 """What the channels say about the structured items that are not articles: a department's
-budget disclosure (cms.budgets) and an online interview (interaction.interviews).
+budget disclosure (budgets) and an online interview (interaction.interviews).
 
 The app API, the WeChat article and the app's push notification all describe these items
 from the same few facts, so the facts are worked out here once: a disclosure's one-line
@@ -13,10 +13,10 @@ the channels read questions.
 
 from django.utils import timezone
 
-from cms.budgets.pages import DisclosurePage
-from cms.budgets.tables import is_total_row
+from budgets.pages import DisclosurePage
+from budgets.tables import is_total_row
+from budgets.templatetags.budget_tags import amount as money
 from cms.pages import ArticlePage
-from cms.templatetags.budget_tags import amount as money
 from interaction.interviews import Interview, Question
 
 #: Page types the outbox delivers to every channel of their column (WeChat and the app

@@ -1,6 +1,5 @@
 """Model registry of the content app; each concern lives in its own module."""
 
-from .budgets.pages import BudgetColumnPage, DisclosurePage  # noqa: F401
 from .disclosure import IndexSequence, Validity  # noqa: F401
 from .listing import ColumnListing  # noqa: F401
 from .pages import (  # noqa: F401

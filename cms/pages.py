@@ -21,6 +21,7 @@ from .disclosure import Validity, allocate_index_number, in_force
 from .fields import MultipleChoiceField
 from .listing import child_lists, sync_listings
 from .snippets import INDEX_NUMBER_MAX_LENGTH
+from .tree import set_cached_parent
 
 
 class ColumnType(models.TextChoices):
@@ -116,7 +117,8 @@ class HomePage(CounterpartMixin, Page):
         PageChooserPanel("counterpart"),
     ]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.ColumnPage", "cms.BudgetColumnPage", "cms.TopicPage"]
+    # No subpage_types: what may stand under a home page or a column is said by each child
+    # type's parent_page_types, so a content app adds its types without editing this one.
     max_count_per_parent = 1
 
     class Meta:
@@ -173,7 +175,6 @@ class ColumnPage(Page):
         FieldPanel("review_workflow"),
     ]
     parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
-    subpage_types = ["cms.ColumnPage", "cms.BudgetColumnPage", "cms.ArticlePage", "cms.TopicPage"]
 
     class Meta:
         verbose_name = "栏目"
@@ -204,7 +205,7 @@ class ColumnPage(Page):
         child = next((page for page in candidates if page.depth == self.depth + 1), None)
         if child is None:
             raise Http404
-        child._cached_parent_obj = self  # as Wagtail does: saves a query in get_context
+        set_cached_parent(child, self)  # as Wagtail does: saves a query in get_context
         return child.specific.route(request, remaining)
 
     def get_context(self, request, *args, **kwargs):

@@ -11,15 +11,12 @@ class InteractionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Interviews live in columns (在线访谈); the content model does not know this app, so
-        # the app adds itself to what a column may contain and to what a column lists.
+        # Interviews live in columns (在线访谈, Interview.parent_page_types); the content
+        # model does not know this app, so the app adds itself to what a column lists.
         from cms.listing import ChildList, register_child_list
-        from cms.pages import ColumnPage
 
         from .interviews import Interview
 
-        if "interaction.Interview" not in ColumnPage.subpage_types:
-            ColumnPage.subpage_types = [*ColumnPage.subpage_types, "interaction.Interview"]
         register_child_list(
             ChildList(
                 key="interviews",

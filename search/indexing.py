@@ -13,7 +13,7 @@ from pypinyin import lazy_pinyin
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.rich_text import get_text_for_indexing
 
-from cms.budgets.pages import DisclosurePage
+from budgets.pages import DisclosurePage
 from cms.pages import ArticlePage, ColumnPage, TopicPage
 from interaction.interviews import Interview, Question
 from sites.models import SiteProfile

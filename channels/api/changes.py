@@ -23,7 +23,7 @@ from django.dispatch import receiver
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move, pre_page_move
 
-from cms.budgets.pages import DisclosurePage
+from budgets.pages import DisclosurePage
 from interaction.interviews import LiveEntry, Question, QuestionStatus
 
 from .items import ITEM_MODELS, LIST_QUERIES, item_type_of_content_type

@@ -16,9 +16,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from wagtail.models import Page, Site
 
+from budgets.pages import DisclosurePage
+from budgets.tables import Kind
 from channels.content import disclosure_summary, disclosure_totals, public_questions
-from cms.budgets.pages import DisclosurePage
-from cms.budgets.tables import Kind
 from cms.disclosure import Validity
 from cms.pages import ArticlePage, ColumnPage, TopicPage
 from interaction.interviews import Interview, Status

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from cms.templatetags.budget_tags import amount
+from budgets.templatetags.budget_tags import amount
 
 from .links import rewrite_href
 

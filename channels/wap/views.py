@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
-from cms.budgets.pages import BudgetColumnPage, DisclosurePage
+from budgets.pages import BudgetColumnPage, DisclosurePage
 from cms.pages import ArticlePage, ColumnPage, HomePage, TopicPage
 from cms.templatetags.portal_tags import china_time, column_feed, site_menu
 from interaction.interviews import Interview

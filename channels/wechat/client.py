@@ -4,7 +4,7 @@ wechatpy 1.8.18 supplies request building and JSON handling; this module fixes w
 wrong for a multi-process portal (docs/wechat.md):
 
 - the base URL, token fetch included, comes from settings.WECHAT_API_BASE_URL, so tests and
-  the demo talk to the stand-in (channels/wechat/standin.py);
+  the demo talk to the stand-in (demo/wechat_standin.py);
 - the access token lives in the Django cache (shared by every web and worker process, with
   its TTL) and only one process at a time refreshes it (a cache.add lock);
 - wechatpy's own retry is off (it is unbounded and re-sends consumed upload streams); `call`

@@ -21,10 +21,10 @@ from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
+from budgets.pages import DisclosurePage
+from budgets.templatetags.budget_tags import amount as money
+from budgets.templatetags.budget_tags import signed_amount, signed_percent
 from channels.content import disclosure_summary, disclosure_totals, schedule_text
-from cms.budgets.pages import DisclosurePage
-from cms.templatetags.budget_tags import amount as money
-from cms.templatetags.budget_tags import signed_amount, signed_percent
 from interaction.interviews import Interview, Status
 
 from .html import DIGEST_MAX, TITLE_MAX

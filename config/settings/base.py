@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "channels.apps.ChannelsConfig",
     "search.apps.PortalSearchConfig",
     "accessibility.apps.AccessibilityConfig",
+    "budgets.apps.BudgetsConfig",
     "interaction.apps.InteractionConfig",
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",

@@ -1,6 +1,7 @@
 """Development settings: the embedded demo cluster `make serve` runs."""
 
 from .base import *  # noqa: F403
+from .base import INSTALLED_APPS
 
 DEBUG = True
 # A development-only key; production refuses to start without DJANGO_SECRET_KEY.
@@ -12,3 +13,6 @@ DEMO_ACCOUNTS_ENABLED = True
 # `make serve` listens on :8000; the demo sites are registered with that port so absolute
 # links between sites of the cluster work in the browser.
 DEMO_SITE_PORT = 8000
+
+# The demo cluster and the HTTP stand-ins (demo/): development and tests only.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo.apps.DemoConfig"]

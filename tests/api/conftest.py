@@ -114,7 +114,7 @@ def build_structured(cls):
     budgets for 2013 and 2014 (figures that agree), and an interview column with an
     interview that has live text, an approved and answered question, a pending one and a
     rejected one."""
-    from cms.budgets.pages import BudgetColumnPage
+    from budgets.pages import BudgetColumnPage
     from interaction.interviews import (
         Interview,
         InterviewGuest,

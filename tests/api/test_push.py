@@ -17,7 +17,7 @@ from channels import outbox
 from channels.adapters import get_adapter
 from channels.models import Delivery
 from channels.push.providers import JPushProvider, Notification, WebhookProvider, get_provider
-from channels.push.standin import PushStandin
+from demo.push_standin import PushStandin
 from tests.factories import make_article, make_column, make_site
 
 SECRET = "push-test-secret"  # noqa: S105

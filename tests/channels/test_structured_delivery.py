@@ -7,12 +7,12 @@ import re
 
 import pytest
 
+from budgets.pages import BudgetColumnPage
 from channels.adapters import get_adapter
 from channels.models import Delivery
 from channels.push.providers import get_provider
-from channels.push.standin import PushStandin
 from channels.wechat.html import TITLE_MAX
-from cms.budgets.pages import BudgetColumnPage
+from demo.push_standin import PushStandin
 from interaction.interviews import Interview, InterviewGuest, InterviewPhoto, Question, QuestionStatus, Status
 from tests.cms.budget_fixtures import make_disclosure
 from tests.factories import make_column, make_organisation, make_site

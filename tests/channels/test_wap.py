@@ -21,8 +21,8 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import PageViewRestriction, Site
 
+from budgets.pages import DisclosurePage
 from channels.wap.views import PAGE_SIZE
-from cms.budgets.pages import DisclosurePage
 from cms.models import ArticleAttachment, TopicPage
 from cms.pages import ArticlePage, ColumnPage, HomePage
 from interaction.interviews import Interview

@@ -12,9 +12,9 @@ from urllib.parse import unquote
 from django.core.cache import cache
 from django.test import TestCase
 
+from budgets.pages import BudgetColumnPage, DisclosurePage
+from budgets.tables import TABLES, Kind
 from channels.wap.views import PAGE_SIZE
-from cms.budgets.pages import BudgetColumnPage, DisclosurePage
-from cms.budgets.tables import TABLES, Kind
 from interaction.interviews import LiveEntry, Question, QuestionStatus, Status
 from tests.channels.test_wap import WapClientMixin, text_of
 from tests.cms.budget_fixtures import make_budget_column, make_disclosure

@@ -13,7 +13,7 @@ from wagtail.images import get_image_model
 from channels.adapters.base import DeliveryPending
 from channels.adapters.wechat import WeChatAdapter
 from channels.wechat.models import WeChatAccount
-from channels.wechat.standin import WeChatStandin
+from demo.wechat_standin import WeChatStandin
 from tests.factories import make_article, make_column, make_site
 
 

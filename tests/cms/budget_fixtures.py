@@ -3,8 +3,8 @@ disclosures whose figures agree (the demo's own generator)."""
 
 import copy
 
-from cms.budgets.pages import BudgetColumnPage, DisclosurePage
-from cms.demo.budgets import disclosure_figures
+from budgets.pages import BudgetColumnPage, DisclosurePage
+from demo.budgets import disclosure_figures
 from tests.factories import make_column, make_site
 
 _seq = iter(range(1, 10**6))

@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.test import TestCase
 from django.utils import translation
 
-from cms.budgets.pages import BudgetColumnPage
-from cms.budgets.tables import Kind
-from cms.templatetags.budget_tags import signed_percent
+from budgets.pages import BudgetColumnPage
+from budgets.tables import Kind
+from budgets.templatetags.budget_tags import signed_percent
 from tests.cms.budget_fixtures import make_disclosure
 from tests.factories import make_english_portal, make_organisation
 

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from accessibility import browser as a11y
-from cms.budgets.tables import Kind
+from budgets.tables import Kind
 from interaction.interviews import LiveEntry, Question, QuestionStatus, Status
 from tests.accessibility.conftest import _restore
 from tests.cms.budget_fixtures import make_disclosure
@@ -25,7 +25,7 @@ HOST = "yjs.a11y.localhost"
 
 
 def build():
-    from cms.budgets.pages import BudgetColumnPage
+    from budgets.pages import BudgetColumnPage
 
     site = make_site(HOST, "郴州市人民政府", code="4310000009")
     info = make_column(site.home, "信息公开", slug="xxgk", show_in_menus=True)

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.test import TestCase
 from django.utils import timezone
 
-from cms.budgets.pages import DisclosurePage
-from cms.budgets.service import DisclosureError, schedule_year
-from cms.budgets.tables import Kind
+from budgets.pages import DisclosurePage
+from budgets.service import DisclosureError, schedule_year
+from budgets.tables import Kind
 from tests.cms.budget_fixtures import make_budget_column, make_disclosure
 from tests.cms.test_budgets_import import filled_xlsx
 from tests.factories import make_organisation, make_user
@@ -168,7 +168,7 @@ class AdminPublishTest(TestCase):
         assert DisclosurePage.objects.get(pk=page.pk).live
 
     def test_create_in_the_admin_with_title_and_slug_made_for_the_clerk(self):
-        url = f"/admin/pages/add/cms/disclosurepage/{self.column.pk}/"
+        url = f"/admin/pages/add/budgets/disclosurepage/{self.column.pk}/"
         data = form_data(self.client.get(url).content.decode())
         data.update(organisation=self.org.pk, year=2014, kind=Kind.BUDGET, slug="")
         response = self.client.post(url, data)

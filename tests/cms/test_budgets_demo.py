@@ -7,11 +7,11 @@ builds."""
 
 from django.test import TestCase
 
-from cms.budgets.coverage import coverage_for_year
-from cms.budgets.pages import BudgetColumnPage, DisclosurePage
-from cms.budgets.rules import check_publishable
-from cms.budgets.tables import Kind
-from cms.demo.budgets import DEPARTMENTS, DRAFT, MISSING, disclosure_figures, ensure_budget_disclosures
+from budgets.coverage import coverage_for_year
+from budgets.pages import BudgetColumnPage, DisclosurePage
+from budgets.rules import check_publishable
+from budgets.tables import Kind
+from demo.budgets import DEPARTMENTS, DRAFT, MISSING, disclosure_figures, ensure_budget_disclosures
 from tests.factories import make_column, make_site
 
 GAPS = sorted({name for name, _, _ in MISSING | DRAFT})

@@ -9,12 +9,12 @@ from django.test import TestCase
 from openpyxl import load_workbook
 from wagtail.documents import get_document_model
 
-from cms.budgets.importer import BudgetImportError, read_tables
-from cms.budgets.pages import DisclosurePage
-from cms.budgets.service import DisclosureError, import_disclosure
-from cms.budgets.tables import TABLES, Kind
-from cms.budgets.templates import csv_template, xlsx_template
-from cms.demo.budgets import disclosure_figures
+from budgets.blank_templates import csv_template, xlsx_template
+from budgets.importer import BudgetImportError, read_tables
+from budgets.pages import DisclosurePage
+from budgets.service import DisclosureError, import_disclosure
+from budgets.tables import TABLES, Kind
+from demo.budgets import disclosure_figures
 from tests.cms.budget_fixtures import make_budget_column
 from tests.factories import make_organisation
 

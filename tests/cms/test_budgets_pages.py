@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from django.test import TestCase, override_settings
 
-from cms.budgets.coverage import coverage_for_year
-from cms.budgets.tables import Kind
+from budgets.coverage import coverage_for_year
+from budgets.tables import Kind
 from tests.cms.budget_fixtures import make_budget_column, make_disclosure
 from tests.factories import make_organisation, make_user
 

@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import TestCase
 
-from cms.budgets.pages import DisclosurePage
-from cms.budgets.rules import check_publishable
-from cms.budgets.tables import Kind
-from cms.demo.budgets import disclosure_figures
+from budgets.pages import DisclosurePage
+from budgets.rules import check_publishable
+from budgets.tables import Kind
+from demo.budgets import disclosure_figures
 from tests.cms.budget_fixtures import make_budget_column, make_disclosure
 from tests.factories import make_organisation
 

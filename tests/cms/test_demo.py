@@ -12,10 +12,10 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PagePermissionTester, Revision, Site
 
-from cms.demo.cluster import DEMO_PASSWORD
-from cms.demo.content import load_seed
 from cms.pages import ArticleAttachment, ArticlePage, ColumnPage, ColumnType, HomePage, TopicPage
 from cms.snippets import Organisation, validate_credit_code
+from demo.cluster import DEMO_PASSWORD
+from demo.content import load_seed
 from interaction.interviews import Interview, LiveEntry, Question, QuestionStatus
 from search.models import IndexEntry
 from search.service import SearchParams, search

@@ -7,7 +7,7 @@ import json
 
 from django.test import TestCase
 
-from cms.budgets.tables import Kind
+from budgets.tables import Kind
 from interaction.interviews import Interview, LiveEntry, Question, QuestionStatus, Status
 from search.models import IndexEntry
 from search.service import SearchParams, search

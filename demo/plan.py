@@ -1,7 +1,7 @@
 """What the demo cluster contains: its sites, columns, organisations and articles.
 
 Everything here is data computed from the seed report and a fixed random seed, so every
-run plans exactly the same content; cms/demo/cluster.py turns the plan into pages.
+run plans exactly the same content; demo/cluster.py turns the plan into pages.
 """
 
 import random

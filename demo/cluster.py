@@ -1,4 +1,4 @@
-"""Builds the demo cluster from the plan (cms/demo/plan.py) through the real code paths.
+"""Builds the demo cluster from the plan (demo/plan.py) through the real code paths.
 
 Sites come from sites.provisioning.provision_site; pages are added with add_child and
 published through save_revision().publish(), so 索引号 allocation, workflow assignment and

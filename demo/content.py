@@ -1,7 +1,7 @@
 """Real Chinese text for the demo cluster, read at run time from the seed report.
 
 The seed is the 2014 half-year report of Chenzhou's e-government centre
-(cms/demo/seed/). It is split into its numbered sections and sentences; demo articles take
+(demo/seed/). It is split into its numbered sections and sentences; demo articles take
 their bodies from the sentences that mention an article's subject, so every word a visitor
 reads on the demo sites comes from the real report or from facts stated in it.
 """

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
-from cms.demo.cluster import DEMO_PASSWORD, load_demo
 from cms.pages import ArticlePage
+from demo.cluster import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from .providers import sign
+from channels.push.providers import sign
 
 MAX_SKEW_SECONDS = 300
 

@@ -2,6 +2,6 @@
 record, their import from the project's CSV/XLSX templates, the publishing rules, the
 coverage of a year, and the charts and downloads of the public pages.
 
-The page models live in cms.budgets.pages (registered through cms.models); everything
+The page models live in budgets.pages (registered through budgets.models); everything
 else here is plain Python over those pages' stored tables.
 """

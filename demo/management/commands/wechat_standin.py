@@ -1,9 +1,9 @@
-"""Run the WeChat API stand-in (channels/wechat/standin.py) so the demo publishes to
+"""Run the WeChat API stand-in (demo/wechat_standin.py) so the demo publishes to
 "WeChat" end to end: point WECHAT_API_BASE_URL at the printed address."""
 
 from django.core.management.base import BaseCommand
 
-from channels.wechat.standin import WeChatStandin
+from demo.wechat_standin import WeChatStandin
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from cms.budgets.pages import BudgetColumnPage, DisclosurePage
-from cms.budgets.tables import Kind
+from budgets.pages import BudgetColumnPage, DisclosurePage
+from budgets.tables import Kind
 from cms.snippets import Organisation
 
 from .plan import credit_code

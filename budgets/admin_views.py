@@ -11,13 +11,14 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from wagtail.admin.widgets import AdminDateTimeInput
 
-from ..snippets import Organisation
+from cms.snippets import Organisation
+
+from .blank_templates import csv_template, template_filename, xlsx_template
 from .coverage import coverage_for_year
 from .importer import MAX_BYTES
 from .pages import BudgetColumnPage, DisclosurePage
 from .service import DisclosureError, import_disclosure, reimport_disclosure, schedule_year
 from .tables import Kind
-from .templates import csv_template, template_filename, xlsx_template
 
 
 def _year_choices():
@@ -78,7 +79,7 @@ def _upload_round_trip(request, form, run, context):
             return redirect("wagtailadmin_pages:edit", page.pk)
     return TemplateResponse(
         request,
-        "cms/budget/admin/import.html",
+        "budgets/admin/import.html",
         {**context, "form": form, "problems": problems, "kinds": Kind.CHOICES},
     )
 
@@ -128,7 +129,7 @@ def coverage_view(request):
     coverage = coverage_for_year(column, year, live_only=False) if column else None
     return TemplateResponse(
         request,
-        "cms/budget/admin/coverage.html",
+        "budgets/admin/coverage.html",
         {
             "columns": columns,
             "column": column,
@@ -156,7 +157,7 @@ def schedule_view(request, column_id):
             return redirect("wagtailadmin_explore", column.pk)
     return TemplateResponse(
         request,
-        "cms/budget/admin/schedule.html",
+        "budgets/admin/schedule.html",
         {"column": column, "form": form, "problems": problems, "page_title": "统一定时发布"},
     )
 

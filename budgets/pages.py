@@ -22,7 +22,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
-from ..pages import ColumnPage, ColumnType
+from cms.pages import ColumnPage, ColumnType
+
 from . import charts
 from .coverage import coverage_for_year
 from .rules import check_negative, check_publishable
@@ -124,11 +125,14 @@ class DisclosurePage(RoutablePageMixin, Page):
             "vehicles_bought", "vehicles_held", "receptions", "reception_guests", "sg_explanation",
         )
     ]  # fmt: skip
-    parent_page_types = ["cms.BudgetColumnPage"]
+    parent_page_types = ["budgets.BudgetColumnPage"]
     subpage_types = []
-    template = "cms/budget/disclosure_page.html"
+    template = "budgets/disclosure_page.html"
 
     class Meta:
+        # The tables were created while the model lived in the cms app (migration
+        # cms.0004); budgets.0001 took the model over without moving them.
+        db_table = "cms_disclosurepage"
         verbose_name = "预决算公开"
         constraints = [
             models.UniqueConstraint(
@@ -366,10 +370,11 @@ class BudgetColumnPage(RoutablePageMixin, ColumnPage):
     )  # fmt: skip
 
     content_panels = ColumnPage.content_panels + [FieldPanel("departments")]
-    subpage_types = ["cms.DisclosurePage"]
-    template = "cms/budget/column_page.html"
+    subpage_types = ["budgets.DisclosurePage"]
+    template = "budgets/column_page.html"
 
     class Meta:
+        db_table = "cms_budgetcolumnpage"
         verbose_name = "预决算公开栏目"
 
     def save(self, *args, **kwargs):
@@ -419,7 +424,7 @@ class BudgetColumnPage(RoutablePageMixin, ColumnPage):
             year = years[0] if years else timezone.localdate().year
         return self.render(
             request,
-            template="cms/budget/coverage_page.html",
+            template="budgets/coverage_page.html",
             context_overrides={
                 "coverage": coverage_for_year(self, year, live_only=True),
                 "years": years,
