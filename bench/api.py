@@ -16,18 +16,11 @@ import argparse
 import gc
 import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-os.environ.setdefault("SQLITE_TEST_PATH", str(ROOT / "var" / "bench_api.sqlite3"))
+import _bootstrap
 
-import django  # noqa: E402
-
-django.setup()
+_bootstrap.setup_test_database("api")
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402

@@ -2,9 +2,10 @@
 
 Builds a fresh SQLite database under var/bench/ (dev settings, the real migrations),
 provisions a small cluster (portal, two county portals, one department site) with nested
-columns, organisations and subject categories, generates a JSON Lines file of N items of
-real Chinese text drawn from the seed report (default 27,423: one half-year of the seed
-city), and imports it through `manage.py import_items`, the command editors run.
+columns, organisations and subject categories, generates a JSON Lines file of N items
+(default 27,423: one half-year of the seed city) of real Chinese text drawn from the
+demo's seed report (demo/seed/, or the file SEED_REPORT names), and imports it through
+`manage.py import_items`, the command editors run.
 
 Prints items per second, the total time and, for a smaller N, the extrapolated time for
 27,423 items. With --profile it also prints where the time goes (cProfile), including the
@@ -24,12 +25,13 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+import _bootstrap
+
 SEED = Path(
-    os.environ.get("SEED_REPORT", BASE_DIR.parent / "shared" / "seed" / "chenzhou-egov-2014-h1-report.txt")
+    os.environ.get("SEED_REPORT", _bootstrap.ROOT / "demo" / "seed" / "chenzhou-egov-2014-h1-report.txt")
 )
 HALF_YEAR_ITEMS = 27_423
-WORK_DIR = BASE_DIR / "var" / "bench"
+WORK_DIR = _bootstrap.VAR / "bench"
 
 # (hostname, name, site code, kind, columns as slug paths with titles)
 SITES = [
@@ -75,13 +77,8 @@ def parse_args():
 
 
 def setup_django(db_path):
-    os.environ["SQLITE_PATH"] = str(db_path)
-    os.environ.pop("DATABASE_URL", None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.dev"
-    sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
+    _bootstrap.fresh_database_env(os.environ, sqlite_path=db_path)
+    _bootstrap.setup_django("config.settings.dev")
     from django.conf import settings
 
     # Production runs with DEBUG off; with it on, Django also records every SQL statement,
@@ -205,11 +202,7 @@ def print_profile(profiler):
 
 def main():
     args = parse_args()
-    WORK_DIR.mkdir(parents=True, exist_ok=True)
-    db_path = WORK_DIR / "import.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-    setup_django(db_path)
+    setup_django(WORK_DIR / "import.sqlite3")  # creates var/bench/ too
 
     from django.core.management import CommandError, call_command
 

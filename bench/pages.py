@@ -16,6 +16,7 @@ from django.db import transaction
 from wagtail.models import Page
 
 from cms.models import ArticlePage, ColumnListing, ColumnPage
+from cms.tree import child_path, child_position
 
 BATCH = 500
 
@@ -23,7 +24,7 @@ BATCH = 500
 def _next_step(column):
     """Step number of the next child path under `column` (children may not be dense)."""
     last = Page.objects.filter(path__startswith=column.path, depth=column.depth + 1).order_by("-path").first()
-    return Page._str2int(last.path[-Page.steplen :]) + 1 if last else 1
+    return child_position(last.path) + 1 if last else 1
 
 
 def add_articles(column, articles, batch=BATCH):
@@ -52,7 +53,7 @@ def add_articles(column, articles, batch=BATCH):
                         draft_title=values["title"],
                         slug=values["slug"],
                         content_type=content_type,
-                        path=Page._get_path(column.path, column.depth + 1, step),
+                        path=child_path(column.path, step),
                         depth=column.depth + 1,
                         numchild=0,
                         url_path=f"{column.url_path}{values['slug']}/",

@@ -4,7 +4,7 @@ Migrates a fresh database (a SQLite file under var/, or with --pg the PostgreSQL
 `bench_publish` on BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432, dropped and
 created again). Points Wagtail's frontend cache (the web and WAP channels purge through
 it) at a PURGE-recording server on 127.0.0.1 and WeChat at its API stand-in
-(channels/wechat/standin.py, which answers "publishing" once per job before "done").
+(demo/wechat_standin.py, which answers "publishing" once per job before "done").
 Both servers run in a process of their own, as the cache and WeChat would. Starts ONE
 worker, the real `manage.py run_worker` in its own process (what `make serve` runs:
 django-tasks-db, polling every second when idle), then measures two runs:
@@ -38,8 +38,9 @@ from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _bootstrap
+
+ROOT = _bootstrap.ROOT
 
 TARGET_P95 = 2.0
 FINAL = ("delivered", "failed", "superseded")
@@ -67,7 +68,7 @@ def serve_standins(conn):
     """The PURGE recorder and the WeChat stand-in, in their own process (as the cache and
     WeChat are: not competing with the publishing process for its interpreter). Sends
     their addresses, then, when asked, what they recorded."""
-    from channels.wechat.standin import WeChatStandin
+    from demo.wechat_standin import WeChatStandin
 
     purger = PurgeRecorder()
     threading.Thread(target=purger.serve_forever, daemon=True).start()
@@ -91,24 +92,6 @@ def serve_standins(conn):
 def pct(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
-
-
-def fresh_database(args, env):
-    if args.pg:
-        import psycopg
-
-        server = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{args.pg_db}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{args.pg_db}"')
-        env["DATABASE_URL"] = f"{server}/{args.pg_db}"
-    else:
-        db = ROOT / "var" / "bench_publish.sqlite3"
-        db.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{db}{suffix}").unlink(missing_ok=True)
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(db)
 
 
 def write_settings(folder, purge_port, wechat_url, channels):
@@ -292,8 +275,11 @@ def main():
     purge_port, wechat_url = control.recv()
     folder = tempfile.mkdtemp(prefix="bench-publish-")
     write_settings(folder, purge_port, wechat_url, channels)
-    env = dict(os.environ)
-    fresh_database(args, env)
+    env = _bootstrap.fresh_database_env(
+        dict(os.environ),
+        sqlite_path=_bootstrap.VAR / "bench_publish.sqlite3",
+        pg_db=args.pg_db if args.pg else None,
+    )
     env.update(
         DJANGO_SETTINGS_MODULE="bench_publish_settings",
         PYTHONPATH=os.pathsep.join([folder, str(ROOT), env.get("PYTHONPATH", "")]),
@@ -301,10 +287,7 @@ def main():
     )
     os.environ.update(env)
     sys.path.insert(0, folder)
-
-    import django
-
-    django.setup()
+    _bootstrap.setup_django("bench_publish_settings")
     from django.core.management import call_command
     from django.db import connection
 

@@ -27,8 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _bootstrap
 
 QUERIES = [
     "经济",
@@ -99,10 +98,7 @@ def pct(values, q):
 
 def run_child(db, n_docs, profile=None):
     """Runs inside a child process whose environment selects the database."""
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    django.setup()
+    _bootstrap.setup_django(os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.test"))
     from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
@@ -362,23 +358,12 @@ def by_terms(latencies, query_terms):
 
 
 def fresh_database(db, pg_name):
-    env = dict(os.environ)
-    if db == "sqlite":
-        path = ROOT / "var" / "bench_search.sqlite3"
-        path.parent.mkdir(exist_ok=True)
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        env.pop("DATABASE_URL", None)
-        env["SQLITE_PATH"] = str(path)
-    else:
-        import psycopg
-        from psycopg import sql
-
-        base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(pg_name)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(pg_name)))
-        env["DATABASE_URL"] = f"{base}/{pg_name}"
+    """The child's environment: a fresh database, the default search backend."""
+    env = _bootstrap.fresh_database_env(
+        dict(os.environ),
+        sqlite_path=_bootstrap.VAR / "bench_search.sqlite3",
+        pg_db=pg_name if db == "postgres" else None,
+    )
     env.pop("SEARCH_BACKEND", None)
     return env
 

@@ -40,6 +40,7 @@ from wagtail.tasks import update_reference_index_task
 from .pages import ArticleAttachment, ArticlePage, ColumnPage
 from .sanitize import sanitize_html
 from .snippets import Organisation, SubjectCategory
+from .tree import children_path_range, mark_not_site_root, next_child_path, set_cached_parent
 
 # Naive times in legacy exports are local times of the city.
 LEGACY_TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -115,10 +116,6 @@ class ImportReport:
     failed: int = 0
     errors: list = field(default_factory=list)  # [(line_no, message)]
     warnings: list = field(default_factory=list)  # [(line_no, message)]
-
-    @property
-    def processed(self):
-        return self.created + self.updated + self.failed
 
 
 def _max_length(model, name):
@@ -571,7 +568,7 @@ class ItemImporter:
         # database's unique indexes still refuse a duplicate, which fails only this line).
         # The tree fields are _add_child's to set.
         page.clean_fields(exclude=_unchecked_fields(ArticlePage))
-        page._is_site_root = False  # an article is never a site's root: skips a query per save
+        mark_not_site_root(page)  # an article is never a site's root: skips a query per save
         self._add_child(column, page)
         revision = Revision.objects.create(
             content_object=page,
@@ -599,18 +596,15 @@ class ItemImporter:
             last = self._last_child_paths.get(column.pk)
             if last is None or attempt == 2:
                 last = (
-                    Page.objects.filter(
-                        path__range=Page._get_children_path_interval(column.path), depth=column.depth + 1
-                    )
+                    Page.objects.filter(path__range=children_path_range(column.path), depth=column.depth + 1)
                     .order_by("-path")
                     .values_list("path", flat=True)
                     .first()
                     or ""
                 )
-            step = Page._str2int(last[-Page.steplen :]) + 1 if last else 1
             page.depth = column.depth + 1
-            page.path = Page._get_path(column.path, page.depth, step)
-            page._cached_parent_obj = column  # Page.save() asks for the parent to set url_path
+            page.path = next_child_path(column.path, last)
+            set_cached_parent(page, column)  # Page.save() asks for the parent to set url_path
             try:
                 with transaction.atomic():
                     page.save(clean=False)
