@@ -6,7 +6,7 @@ says `Vary: Cookie` so that no cache serves one mode's page to a reader of anoth
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils import translation
+from django.utils.translation import gettext, pgettext
 
 COOKIE_NAME = "a11y_mode"
 COOKIE_MAX_AGE = 365 * 24 * 3600
@@ -17,35 +17,21 @@ CONTRAST = "contrast"
 LARGE = "large"
 MODES = (STANDARD, SENIOR, TEXT, CONTRAST, LARGE)
 
-# Labels by language: the portal's chrome speaks its site's language (zh-hans or en).
-LABELS = {
-    "zh-hans": {
-        STANDARD: "标准版",
-        SENIOR: "关怀版",
-        TEXT: "纯文本",
-        CONTRAST: "高对比度",
-        LARGE: "大字版",
-        "nav": "无障碍浏览",
-        "statement": "无障碍说明",
-        "toolbar": "无障碍工具条",
-        "current": "当前模式",
-    },
-    "en": {
-        STANDARD: "Standard",
-        SENIOR: "Senior mode",
-        TEXT: "Text only",
-        CONTRAST: "High contrast",
-        LARGE: "Large text",
-        "nav": "Accessible browsing",
-        "statement": "Accessibility",
-        "toolbar": "Accessibility toolbar",
-        "current": "Current mode",
-    },
-}
-
 
 def labels():
-    return LABELS["en" if (translation.get_language() or "").startswith("en") else "zh-hans"]
+    """The names of the modes and the chrome around them, in the active language (the
+    site's: sites.middleware activates it for every public request)."""
+    return {
+        STANDARD: gettext("Standard"),
+        SENIOR: gettext("Senior mode"),
+        TEXT: gettext("Text only"),
+        CONTRAST: gettext("High contrast"),
+        LARGE: gettext("Large text"),
+        "nav": gettext("Accessible browsing"),
+        "statement": pgettext("link to the accessibility statement", "Accessibility"),
+        "toolbar": gettext("Accessibility toolbar"),
+        "current": gettext("Current mode"),
+    }
 
 
 def mode_of(request):

@@ -3,13 +3,13 @@ alternative and embedded media by a link, so nothing on the page needs sight of 
 Applied by the mode middleware to any public page, including page types added later."""
 
 from bs4 import BeautifulSoup
-
-from . import modes
+from django.utils.translation import gettext
 
 
 def to_text_only(html):
     soup = BeautifulSoup(html, "html.parser")
-    template = "[图片：%(alt)s]" if modes.labels() is modes.LABELS["zh-hans"] else "[Image: %(alt)s]"
+    # In the active language: the site's, which the middleware activated.
+    template = gettext("[Image: %(alt)s]")
     for img in soup.find_all("img"):
         alt = (img.get("alt") or "").strip()
         if not alt:  # decorative: nothing to say

@@ -3,9 +3,11 @@ statement page (conformance, modes, toolbar keyboard shortcuts, contact)."""
 
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from sites.language import is_english
 from sites.portal import get_portal
 
 from . import modes
@@ -45,7 +47,7 @@ def statement(request):
     portal = get_portal(request)
     if portal.site is None:
         raise Http404
-    english = modes.labels() is modes.LABELS["en"]
+    english = is_english(translation.get_language())
     return render(
         request,
         "accessibility/statement.html",

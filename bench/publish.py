@@ -97,9 +97,9 @@ def pct(values, q):
 def write_settings(folder, purge_port, wechat_url, channels):
     """The settings both processes (this one and the worker) run with."""
     adapters = {
-        "web": "channels.adapters.web.WebAdapter",
-        "wap": "channels.adapters.wap.WapAdapter",
-        "wechat": "channels.adapters.wechat.WeChatAdapter",
+        "web": "channels.web.adapter.WebAdapter",
+        "wap": "channels.wap.adapter.WapAdapter",
+        "wechat": "channels.wechat.adapter.WeChatAdapter",
     }
     Path(folder, "bench_publish_settings.py").write_text(
         textwrap.dedent(f"""\

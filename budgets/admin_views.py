@@ -14,7 +14,6 @@ from wagtail.admin.widgets import AdminDateTimeInput
 from cms.snippets import Organisation
 
 from .blank_templates import csv_template, template_filename, xlsx_template
-from .coverage import coverage_for_year
 from .importer import MAX_BYTES
 from .pages import BudgetColumnPage, DisclosurePage
 from .service import DisclosureError, import_disclosure, reimport_disclosure, schedule_year
@@ -126,7 +125,7 @@ def coverage_view(request):
     )
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() else timezone.localdate().year - 1
-    coverage = coverage_for_year(column, year, live_only=False) if column else None
+    coverage = column.coverage(year, live_only=False) if column else None
     return TemplateResponse(
         request,
         "budgets/admin/coverage.html",

@@ -56,25 +56,15 @@ class Coverage:
         return sum(1 for row in self.rows if not row.gaps)
 
 
-def coverage_for_year(column, year, live_only=True):
-    """The coverage of `year` in `column` (a BudgetColumnPage). Departments come from the
-    column's list; with no list, those that have published anything there. The public
-    view counts live disclosures only; the admin view (live_only=False) counts drafts too
-    so a clerk sees what is ready but not yet published."""
-    from .pages import DisclosurePage  # pages imports this module
-
-    pages = (
-        DisclosurePage.objects.child_of(column)
-        .filter(year=year)
-        .select_related("organisation")
-        .defer("tables")
-    )
-    if live_only:
-        pages = pages.live()
+def coverage_of(year, pages, departments):
+    """The coverage of `year` from a column's disclosures of that year (`pages`, with their
+    organisations) and the departments that should publish; with no list of departments,
+    those that have published anything there."""
+    pages = list(pages)
     by_department = {}
     for page in pages:
         by_department.setdefault(page.organisation_id, {})[page.kind] = page
-    departments = list(column.departments.order_by("pk"))
+    departments = list(departments)
     if not departments:
         seen = {}
         for page in pages:

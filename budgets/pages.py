@@ -14,6 +14,7 @@ from django.db import models
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -22,12 +23,13 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.items import Item, SearchDocument
 from cms.pages import ColumnPage, ColumnType
 
 from . import charts
-from .coverage import coverage_for_year
+from .coverage import coverage_of
 from .rules import check_negative, check_publishable
-from .tables import SANGONG_PARTS, TABLES, VEHICLE_OPERATION, VEHICLE_PURCHASE, Kind, amount
+from .tables import SANGONG_PARTS, TABLES, VEHICLE_OPERATION, VEHICLE_PURCHASE, Kind, amount, is_total_row
 
 AMOUNT = {
     "max_digits": 14,
@@ -60,7 +62,7 @@ class DisclosureForm(WagtailAdminPageForm):
         return cleaned
 
 
-class DisclosurePage(RoutablePageMixin, Page):
+class DisclosurePage(Item, RoutablePageMixin, Page):
     """One department's budget or final-accounts disclosure for one year."""
 
     organisation = models.ForeignKey(
@@ -128,6 +130,12 @@ class DisclosurePage(RoutablePageMixin, Page):
     parent_page_types = ["budgets.BudgetColumnPage"]
     subpage_types = []
     template = "budgets/disclosure_page.html"
+
+    item_key = "disclosure"
+    item_label = gettext_lazy("Budget disclosure")
+    api_serializer = "budgets.api.DisclosureSerializer"
+    wechat_source = "budgets.wechat.DisclosureSource"
+    wap_view = "budgets.wap.disclosure_view"
 
     class Meta:
         # The tables were created while the model lived in the cms app (migration
@@ -203,7 +211,62 @@ class DisclosurePage(RoutablePageMixin, Page):
         exclude = set(exclude or ()) | {"organisation", "year", "kind"}
         super().validate_constraints(exclude=exclude)
 
+    # -- the item protocol (cms.items) -----------------------------------------------------
+
+    def search_document(self):
+        """What a journalist searches for: the department, the year, the kind, the 三公
+        figures and their explanation, and the items of the tables (科目名称), each item once
+        however many tables list it."""
+        department = self.organisation.name
+        sangong = "；".join(
+            f"{part} {value} 万元" for part, value in self.sangong_amounts().items() if value is not None
+        )
+        views = self.table_views()
+        items = dict.fromkeys(row["item"] for view in views for row in view["rows"] if row.get("item"))
+        parts = [
+            f"{department} {self.year}年 部门{self.kind_label} “三公”经费{self.kind_label}",
+            f"“三公”经费：{sangong}" if sangong else "",
+            self.sg_explanation,
+            " ".join(view["title"] for view in views),
+            " ".join(items),
+        ]
+        return SearchDocument(parts=parts, meta=[department, f"{self.year}", self.kind_label, "三公经费"])
+
+    def push_summary(self):
+        """One sentence for lists and notifications; reads no related rows but the
+        department (lists select it with the page), so a list of them stays at a fixed
+        number of queries."""
+        from .templatetags.budget_tags import amount as money
+
+        text = f"{self.organisation.name}{self.year}年度部门{self.kind_label}公开"
+        if self.sg_total is not None:
+            text += f"，“三公”经费{self.kind_label}合计 {money(self.sg_total)} 万元"
+        return text + "。"
+
+    def related_items(self):
+        # Next year's disclosure is compared with this one: its detail changes too.
+        return list(
+            DisclosurePage.objects.filter(
+                live=True, organisation_id=self.organisation_id, year=self.year + 1, kind=self.kind
+            ).values_list("pk", "path")
+        )
+
     # -- figures ------------------------------------------------------------------------
+    # The headline totals: (table key, label of its 合计 row's 合计 cell).
+    TOTALS = (("income", "收入合计"), ("expenditure", "支出合计"))
+
+    def totals(self):
+        """[(label, amount as a decimal string)] of the income and expenditure: the 合计
+        cell of each table's last total row, where the table was published."""
+        views = {view["key"]: view for view in self.table_views()}
+        totals = []
+        for key, label in self.TOTALS:
+            view = views.get(key)
+            rows = [row for row in (view["rows"] if view else []) if is_total_row(row["item"])]
+            if rows and view["columns"]:
+                totals.append((label, rows[-1]["values"].get(view["columns"][0], "0.00")))
+        return totals
+
     @property
     def kind_label(self):
         return Kind.LABELS.get(self.kind, "")
@@ -373,6 +436,10 @@ class BudgetColumnPage(RoutablePageMixin, ColumnPage):
     subpage_types = ["budgets.DisclosurePage"]
     template = "budgets/column_page.html"
 
+    # A column of its own kind: listed among its parent's sub-columns, no item of the
+    # search index or the API (as before it became an app).
+    wap_view = "budgets.wap.budget_column_view"
+
     class Meta:
         db_table = "cms_budgetcolumnpage"
         verbose_name = "预决算公开栏目"
@@ -384,6 +451,21 @@ class BudgetColumnPage(RoutablePageMixin, ColumnPage):
     def get_context(self, request, *args, **kwargs):
         # The column's own article list (ColumnPage) is not this column's content.
         return Page.get_context(self, request, *args, **kwargs)
+
+    def coverage(self, year, live_only=True):
+        """The coverage of `year` in this column. Departments come from the column's list;
+        with no list, those that have published anything here. The public view counts live
+        disclosures only; the admin view (live_only=False) counts drafts too so a clerk
+        sees what is ready but not yet published."""
+        pages = (
+            DisclosurePage.objects.child_of(self)
+            .filter(year=year)
+            .select_related("organisation")
+            .defer("tables")
+        )
+        if live_only:
+            pages = pages.live()
+        return coverage_of(year, pages, self.departments.order_by("pk"))
 
     def disclosures(self):
         return (
@@ -426,7 +508,7 @@ class BudgetColumnPage(RoutablePageMixin, ColumnPage):
             request,
             template="budgets/coverage_page.html",
             context_overrides={
-                "coverage": coverage_for_year(self, year, live_only=True),
+                "coverage": self.coverage(year, live_only=True),
                 "years": years,
                 "year": year,
             },

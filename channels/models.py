@@ -12,11 +12,7 @@ or to waiting while the channel finishes work it accepted (a WeChat publish job)
 from django.db import models
 from django.utils import timezone
 
-from cms.pages import Channel
-
-#: Editors' names for the channel keys (cms.pages.Channel plus internal ones).
-# What editors call each channel: the content model's own channel names.
-CHANNEL_LABELS = dict(Channel.choices)
+from .adapters import channel_label
 
 
 class Delivery(models.Model):
@@ -83,7 +79,7 @@ class Delivery(models.Model):
 
     @property
     def channel_label(self):
-        return CHANNEL_LABELS.get(self.channel, self.channel)
+        return channel_label(self.channel)
 
     @property
     def retryable_by_editor(self):
@@ -111,9 +107,5 @@ class Delivery(models.Model):
         Delivery.objects.filter(pk=self.pk).update(state=self.state)
 
 
-# The signal receivers live in outbox.py; connecting them when the models load (rather
-# than in the app config) keeps them with the code that owns the outbox.
-from . import outbox  # noqa: E402
-
-outbox.connect()
+# The app's models include the WeChat channel's, defined with the rest of that channel.
 from channels.wechat.models import WeChatAccount, WeChatArticle, WeChatMassSend, WeChatUpload  # noqa: F401,E402

@@ -1,4 +1,4 @@
-"""The outbox: signal receivers that record deliveries, and the delivery loop.
+"""The outbox: signal receivers that record deliveries, the delivery loop, and its tasks.
 
 Every publish path (admin, scheduled publishing, workflow approval, import, API) ends in
 Wagtail's page_published / page_unpublished signals. The receivers here write one Delivery
@@ -13,75 +13,59 @@ raises DeliveryPending: the row goes to `waiting` and a deferred task checks aga
 the adapter's delay, so the worker is free for other deliveries meanwhile. Checks of a
 waiting row do not count as attempts.
 
+The tasks (Django Tasks API: the database backend and `manage.py run_worker` by default,
+RQ on Redis in production) are defined here too, with the loop they drive: `deliver` runs
+one row, `sweep_deliveries` (the worker's clock) enqueues rows that are due.
+
 The internal search index has no channel here: search/signals.py already re-indexes on
 publish and unpublish, and a second, outbox-driven indexing would do the work twice.
+
+Tunables (config/settings/base.py): CHANNEL_MAX_ATTEMPTS, CHANNEL_RETRY_BASE_SECONDS,
+CHANNEL_RETRY_MAX_SECONDS, CHANNEL_LEASE_SECONDS, CHANNEL_SWEEP_GRACE_SECONDS, read at
+call time.
 """
 
 import logging
+import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Case, F, Q, When
 from django.utils import timezone
+from django_tasks import task
 from wagtail.signals import page_published, page_unpublished
+
+from cms.items import RENDERED_CHANNELS, is_item
+from cms.pages import ColumnPage
 
 from .adapters import DeliveryError, DeliveryPending, get_adapter
 from .models import Delivery
 
 logger = logging.getLogger(__name__)
 
-# Tunables, read at call time (settings in config/settings/base.py):
-#   CHANNEL_MAX_ATTEMPTS         attempts before a retryable failure becomes final
-#   CHANNEL_RETRY_BASE_SECONDS   first retry delay; each further retry waits twice as long
-#   CHANNEL_RETRY_MAX_SECONDS    cap on one delay
-#   CHANNEL_LEASE_SECONDS        a running row older than this belongs to a dead worker
-#   CHANNEL_SWEEP_GRACE_SECONDS  how long an enqueued row may wait before the sweep
-#                                enqueues it again (a lost enqueue: Redis down at commit)
-DEFAULTS = {
-    "MAX_ATTEMPTS": 5,
-    "RETRY_BASE_SECONDS": 30,
-    "RETRY_MAX_SECONDS": 3600,
-    "LEASE_SECONDS": 300,
-    "SWEEP_GRACE_SECONDS": 60,
-}
-
-
-def conf(name):
-    return getattr(settings, f"CHANNEL_{name}", DEFAULTS[name])
-
-
 DELIVERY_PRIORITY = 10
-
-# Channels a page that is not an item can go to: lists, home pages and topics have no
-# WeChat or app counterpart, only cached renderings. Items (articles, budget disclosures,
-# online interviews: channels.content.DELIVERED_TYPES) go to all of their column's channels.
-RENDERED_CHANNELS = ("web", "wap")
+#: The embedded worker sleeps this long when its queue is empty (run_worker's interval).
+IDLE_WAIT_LIMIT = 1.0
 
 
 # --- which channels -------------------------------------------------------------------
 
 
 def channels_for(page):
-    """The configured channels a page goes to: an item (article, disclosure, interview)
-    follows its column's `channels`; a column or topic under a column goes to that
-    column's web/WAP renderings; pages outside any column (home pages, top-level topics)
-    go to the web."""
-    from cms.pages import ColumnPage
-
-    from .content import DELIVERED_TYPES
-
+    """The configured channels a page goes to: a delivered item (its type's item_channels
+    is ALL_CHANNELS) follows its column's `channels`; a column or topic under a column goes
+    to that column's web/WAP renderings; pages outside any column (home pages, top-level
+    topics) go to the web. A channel chosen on a column without a configured adapter is
+    skipped here; the system check channels.W001 names it once at start-up."""
     column = ColumnPage.objects.ancestor_of(page, inclusive=True).order_by("-depth").only("channels").first()
     if column is None:
         wanted = ["web"]
-    elif isinstance(page, DELIVERED_TYPES):
+    elif is_item(page, delivered=True):
         wanted = list(column.channels)
     else:
         wanted = [c for c in column.channels if c in RENDERED_CHANNELS]
     configured = settings.CHANNEL_ADAPTERS
-    missing = [c for c in wanted if c not in configured]
-    if missing:
-        logger.warning("No adapter configured for channel(s) %s; page %s skips them", missing, page.pk)
     return [c for c in wanted if c in configured]
 
 
@@ -135,6 +119,7 @@ def on_unpublished(sender, instance, **kwargs):
 
 
 def connect():
+    """Connect the receivers (ChannelsConfig.ready)."""
     page_published.connect(on_published, dispatch_uid="portal_channels_published")
     page_unpublished.connect(on_unpublished, dispatch_uid="portal_channels_unpublished")
 
@@ -145,8 +130,6 @@ def connect():
 def enqueue(ids, run_after=None):
     """Hand rows to the task backend. A failed enqueue is logged, not raised: the row is
     in the database and the sweep enqueues it again."""
-    from .tasks import deliver
-
     backend = deliver.get_backend()
     if run_after is not None and not backend.supports_defer:
         return  # the sweep enqueues the row when it is due
@@ -170,9 +153,7 @@ def priority(channel):
     since an editor on a deadline is waiting; a fast adapter (the web's cache purge) may
     ask, through `queue_priority`, not to wait behind a slow one (WeChat's publish polling).
     RQ has no priorities, and its backend refuses the setting."""
-    extra = 0
-    if channel in settings.CHANNEL_ADAPTERS:
-        extra = getattr(get_adapter(channel), "queue_priority", 0)
+    extra = get_adapter(channel).queue_priority if channel in settings.CHANNEL_ADAPTERS else 0
     return max(-100, min(100, DELIVERY_PRIORITY + extra))
 
 
@@ -191,11 +172,11 @@ def due_rows(now=None):
     """Rows the sweep should enqueue: pending and waiting rows past their time (or never
     picked up), and running rows whose worker's lease has run out."""
     now = now or timezone.now()
-    grace = now - timedelta(seconds=conf("SWEEP_GRACE_SECONDS"))
+    grace = now - timedelta(seconds=settings.CHANNEL_SWEEP_GRACE_SECONDS)
     return Delivery.objects.filter(
         Q(status__in=[Delivery.Status.PENDING, Delivery.Status.WAITING], next_attempt_at__lte=grace)
         | Q(status=Delivery.Status.PENDING, next_attempt_at__isnull=True, created_at__lte=grace)
-        | Q(status=Delivery.Status.RUNNING, locked_at__lt=now - timedelta(seconds=conf("LEASE_SECONDS")))
+        | Q(status=Delivery.Status.RUNNING, locked_at__lt=now - lease())
     )
 
 
@@ -211,7 +192,13 @@ def sweep(limit=500):
 
 def backoff(attempts):
     """Delay before the next attempt after `attempts` failed ones: exponential, capped."""
-    return timedelta(seconds=min(conf("RETRY_BASE_SECONDS") * 2 ** (attempts - 1), conf("RETRY_MAX_SECONDS")))
+    base, cap = settings.CHANNEL_RETRY_BASE_SECONDS, settings.CHANNEL_RETRY_MAX_SECONDS
+    return timedelta(seconds=min(base * 2 ** (attempts - 1), cap))
+
+
+def lease():
+    """How long a running row is its worker's: older, it belongs to a dead one."""
+    return timedelta(seconds=settings.CHANNEL_LEASE_SECONDS)
 
 
 def claim(delivery_id):
@@ -222,7 +209,7 @@ def claim(delivery_id):
         .filter(
             Q(status=Delivery.Status.PENDING, next_attempt_at__isnull=True)
             | Q(status__in=[Delivery.Status.PENDING, Delivery.Status.WAITING], next_attempt_at__lte=now)
-            | Q(status=Delivery.Status.RUNNING, locked_at__lt=now - timedelta(seconds=conf("LEASE_SECONDS")))
+            | Q(status=Delivery.Status.RUNNING, locked_at__lt=now - lease())
         )
         .update(
             status=Delivery.Status.RUNNING,
@@ -332,7 +319,7 @@ def _waiting(delivery, locked_at, pending):
 def _failed(delivery, locked_at, reason, code, retryable):
     attempts = Delivery.objects.values_list("attempts", flat=True).get(pk=delivery.pk)
     values = {"last_error": reason, "error_code": str(code or "")}
-    if retryable and attempts < conf("MAX_ATTEMPTS"):
+    if retryable and attempts < settings.CHANNEL_MAX_ATTEMPTS:
         next_at = timezone.now() + backoff(attempts)
         if _finish(delivery, locked_at, status=Delivery.Status.PENDING, next_attempt_at=next_at, **values):
             enqueue([delivery.pk], run_after=next_at)
@@ -341,3 +328,53 @@ def _failed(delivery, locked_at, reason, code, retryable):
         values["last_error"] = f"{reason}（已重试 {attempts} 次，仍未成功）"
     _finish(delivery, locked_at, status=Delivery.Status.FAILED, next_attempt_at=None, **values)
     return Delivery.Status.FAILED
+
+
+# --- tasks ----------------------------------------------------------------------------
+
+
+@task()
+def deliver(delivery_id):
+    """Deliver one outbox row; a no-op when another worker has it or it is done."""
+    status = run(delivery_id)
+    if status == Delivery.Status.WAITING:
+        wait_while_idle(delivery_id, deliver.get_backend())
+    return str(status) if status else None
+
+
+@task()
+def sweep_deliveries():
+    """Enqueue rows due for a retry and rows abandoned by a dead worker."""
+    return len(sweep())
+
+
+def wait_while_idle(delivery_id, backend, *, limit=IDLE_WAIT_LIMIT, sleep=time.sleep, step=0.1):
+    """Keep an idle database worker from sleeping past a check that is due within its
+    polling interval.
+
+    A waiting row's next check is a deferred task, so the worker is free for other work.
+    But a worker with an empty queue sleeps a whole interval (1 s) before it looks again,
+    which would add up to a second to every check of a lone publish. So when the check is
+    due within that interval, this returns when it is due, or as soon as another delivery
+    (or anything as urgent) is ready, whichever comes first; the worker then picks the next
+    task at once. Bulk work queued behind deliveries (search indexing) waits for the check,
+    a fraction of a second. Other backends (RQ's scheduler, many workers) are left alone.
+    """
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(backend, DatabaseBackend):
+        return
+    due = (
+        Delivery.objects.filter(pk=delivery_id, status=Delivery.Status.WAITING)
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    if due is None:
+        return
+    ready = DBTaskResult.objects.ready().filter(backend_name=backend.alias, priority__gte=DELIVERY_PRIORITY)
+    while True:
+        left = (due - timezone.now()).total_seconds()
+        if left <= 0 or left > limit or ready.exists():
+            return
+        sleep(min(left, step))

@@ -1,6 +1,8 @@
-"""Admin views of the outbox: a page's deliveries with a retry button, and the failures
-report (the whole cluster for superusers, the pages they may edit for everyone else)."""
+"""Admin views of the outbox: a page's deliveries with a retry button and each channel's
+own panel, and the failures report (the whole cluster for superusers, the pages they may
+edit for everyone else)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -11,8 +13,8 @@ from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import outbox
+from .adapters import get_adapter
 from .models import Delivery
-from .wechat.publish import mass_send_for, published_article
 
 
 def _editable_page(user, page_id):
@@ -28,19 +30,15 @@ def page_deliveries(request, page_id):
     latest = {}
     for row in rows:  # newest first: the first row per channel is its current state
         latest.setdefault(row.channel, row)
-    # The WeChat article, if published, with its "notify followers" action.
-    article = published_article(page) if "wechat" in latest else None
+    # Each configured channel's own section (WeChat's "notify followers"), if it has one.
+    panels = [
+        get_adapter(channel).page_panel(request, page, latest.get(channel))
+        for channel in settings.CHANNEL_ADAPTERS
+    ]
     return TemplateResponse(
         request,
         "channels/page_deliveries.html",
-        {
-            "page": page,
-            "latest": list(latest.values()),
-            "rows": rows,
-            "wechat_article": article,
-            "wechat_send": mass_send_for(article),
-            "can_publish": page.permissions_for_user(request.user).can_publish(),
-        },
+        {"page": page, "latest": list(latest.values()), "rows": rows, "panels": [p for p in panels if p]},
     )
 
 

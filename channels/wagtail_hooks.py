@@ -1,6 +1,8 @@
-"""Admin wiring of the outbox: its URLs, a "发布渠道" button in the page header and the
-page listing's "more" menu, and the failures report in the Reports menu."""
+"""Admin wiring of the outbox: its URLs (with each channel's own), a "发布渠道" button in
+the page header and the page listing's "more" menu, the failures report in the Reports
+menu, and the configured channels' items in the Settings menu."""
 
+from django.conf import settings
 from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -9,8 +11,8 @@ from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import urls
-from .models import CHANNEL_LABELS, Delivery
-from .wechat.views import admin_menu_item as wechat_menu_item
+from .adapters import channel_label, get_adapter
+from .models import Delivery
 
 
 def failing_channels(page):
@@ -20,9 +22,7 @@ def failing_channels(page):
         Delivery.objects.filter(page_id=page.pk).order_by("-pk").values_list("channel", "status")[:50]
     ):
         latest.setdefault(channel, status)
-    return [
-        CHANNEL_LABELS.get(c, c) for c, status in sorted(latest.items()) if status == Delivery.Status.FAILED
-    ]
+    return [channel_label(c) for c, status in sorted(latest.items()) if status == Delivery.Status.FAILED]
 
 
 @hooks.register("register_admin_urls")
@@ -73,5 +73,10 @@ def failures_menu_item():
     )
 
 
-# Settings → 公众号菜单: build and push each site's WeChat account menu.
-hooks.register("register_settings_menu_item", wechat_menu_item)
+@hooks.register("construct_settings_menu")
+def channel_settings_items(request, menu_items):
+    """Settings items of the configured channels (WeChat's 公众号菜单)."""
+    for channel in settings.CHANNEL_ADAPTERS:
+        menu_items.extend(
+            item for item in get_adapter(channel).settings_menu_items() if item.is_shown(request)
+        )

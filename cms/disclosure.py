@@ -2,6 +2,7 @@
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy
 
 from .snippets import format_index_number
 
@@ -14,6 +15,16 @@ class Validity(models.TextChoices):
     AMENDED = "amended", "已修改"
     REPEALED = "repealed", "已废止"
     EXPIRED = "expired", "已失效"
+
+
+# The validity as public pages and the app API say it, in the reader's language (the
+# choices' labels are the editors' Chinese).
+VALIDITY_LABELS = {
+    Validity.VALID: gettext_lazy("Valid"),
+    Validity.AMENDED: gettext_lazy("Amended"),
+    Validity.REPEALED: gettext_lazy("Repealed"),
+    Validity.EXPIRED: gettext_lazy("Expired"),
+}
 
 
 # 已废止 and 已失效 documents are no longer in force; an amended one (已修改) still is, as

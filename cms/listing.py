@@ -13,8 +13,10 @@ Columns also list pages of other types among their children (an online interview
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import models
-from wagtail.models import Page
+
+from .tree import children_path_range
 
 
 class ColumnListing(models.Model):
@@ -31,8 +33,8 @@ class ColumnListing(models.Model):
 def sync_listings(article):
     """Make the article's listing rows match its parent column and its syndication targets
     as stored in the database (the live version, not an unsaved draft)."""
-    from .pages import ColumnPage  # the page module imports this one
-
+    # By name: the page module imports this one.
+    ColumnPage = apps.get_model("cms", "ColumnPage")
     wanted = set(
         article.syndicate_to.through.objects.filter(articlepage=article).values_list(
             "columnpage_id", flat=True
@@ -93,7 +95,7 @@ class ChildList:
         why the column caches this list rather than asking for every page of it."""
         return list(
             self.model.objects.live()
-            .filter(path__range=Page._get_children_path_interval(column.path), depth=column.depth + 1)
+            .filter(path__range=children_path_range(column.path), depth=column.depth + 1)
             .order_by(*self.order_by)
             .values_list("pk", flat=True)
         )
@@ -121,6 +123,20 @@ class ChildRow:
 
 
 _child_lists = {}
+
+
+def column_ids_of(pages):
+    """{page id: [column ids]}: the column each page stands in and, for articles, the
+    columns it is syndicated to (its listing rows)."""
+    ColumnPage = apps.get_model("cms", "ColumnPage")
+    parents = {p.pk: p.path[: -p.steplen] for p in pages}
+    by_path = dict(ColumnPage.objects.filter(path__in=set(parents.values())).values_list("path", "pk"))
+    out = {pk: [by_path[path]] if path in by_path else [] for pk, path in parents.items()}
+    rows = ColumnListing.objects.filter(article_id__in=list(parents)).values_list("article_id", "column_id")
+    for article_id, column_id in rows:
+        if column_id not in out[article_id]:
+            out[article_id].append(column_id)
+    return out
 
 
 def register_child_list(child_list):

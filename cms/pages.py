@@ -4,24 +4,33 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page, PageLogEntry, WorkflowPage
+from wagtail.models import Orderable, Page, PageLogEntry, WorkflowPage, get_page_models
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock, TopicSectionBlock
 from .disclosure import Validity, allocate_index_number, in_force
 from .fields import MultipleChoiceField
+from .items import RENDERED_CHANNELS, Item, SearchDocument
 from .listing import child_lists, sync_listings
+from .paging import page_of
 from .snippets import INDEX_NUMBER_MAX_LENGTH
-from .tree import set_cached_parent
+from .tree import children_path_range, set_cached_parent
+
+
+def stream_text(value):
+    """The searchable text of a StreamField value, blocks joined by spaces."""
+    if not value:
+        return ""
+    return " ".join(str(t) for t in value.stream_block.get_searchable_content(value) if t)
 
 
 class ColumnType(models.TextChoices):
@@ -71,11 +80,14 @@ UPDATE_FREQUENCY_DAYS = {
 NEWS_COLUMN_TYPES = {ColumnType.NEWS, ColumnType.NOTICE, ColumnType.RESPONSE}
 
 
-class Channel(models.TextChoices):
-    WEB = "web", "网站"
-    WAP = "wap", "手机版"
-    WECHAT = "wechat", "微信公众号"
-    APP = "app", "移动客户端"
+class Channel:
+    """The keys of the channels the platform ships. What a column may choose, and what each
+    is called, comes from the configured adapters (settings.CHANNEL_ADAPTERS)."""
+
+    WEB = "web"
+    WAP = "wap"
+    WECHAT = "wechat"
+    APP = "app"
 
 
 # Image widths (px) the app API offers for devices, each as WebP with a JPEG fallback.
@@ -121,6 +133,8 @@ class HomePage(CounterpartMixin, Page):
     # type's parent_page_types, so a content app adds its types without editing this one.
     max_count_per_parent = 1
 
+    wap_view = "channels.wap.views.home_view"
+
     class Meta:
         verbose_name = "网站首页"
 
@@ -142,7 +156,7 @@ def latest_articles(ancestor, limit):
     )
 
 
-class ColumnPage(Page):
+class ColumnPage(Item, Page):
     """A column (栏目): lists its own articles and those syndicated into it."""
 
     column_type = models.CharField("栏目类型", max_length=20, choices=ColumnType, default=ColumnType.NEWS)
@@ -151,8 +165,12 @@ class ColumnPage(Page):
     update_frequency = models.CharField(
         "更新频率要求", max_length=10, choices=UpdateFrequency, default=UpdateFrequency.NEWS
     )
+    # The configured channels (a dotted path: the content model does not import channels/).
     channels = MultipleChoiceField(
-        "发布渠道", choices=Channel.choices, blank=True, help_text="本栏目信息发布到哪些渠道。"
+        "发布渠道",
+        choices="channels.adapters.channel_choices",
+        blank=True,
+        help_text="本栏目信息发布到哪些渠道。",
     )
     review_workflow = models.ForeignKey(
         "wagtailcore.Workflow",
@@ -176,8 +194,26 @@ class ColumnPage(Page):
     ]
     parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
 
+    item_key = "column"
+    item_label = gettext_lazy("Column")
+    item_channels = RENDERED_CHANNELS
+    wap_view = "channels.wap.views.column_view"
+
     class Meta:
         verbose_name = "栏目"
+
+    # -- the item protocol (cms.items) -----------------------------------------------------
+
+    def search_document(self):
+        return SearchDocument(parts=[self.description], meta=[self.keywords])
+
+    def page_label_tags(self, portal, request, format_time):
+        return [
+            ("ColumnName", self.title),
+            ("ColumnDescription", self.description or self.search_description or self.title),
+            ("ColumnKeywords", self.keywords or self.title),
+            ("ColumnType", self.column_type),
+        ]
 
     @property
     def update_days(self):
@@ -201,7 +237,7 @@ class ColumnPage(Page):
         if not path_components:
             return super().route(request, path_components)
         slug, remaining = path_components[0], path_components[1:]
-        candidates = Page.objects.filter(slug=slug, path__range=Page._get_children_path_interval(self.path))
+        candidates = Page.objects.filter(slug=slug, path__range=children_path_range(self.path))
         child = next((page for page in candidates if page.depth == self.depth + 1), None)
         if child is None:
             raise Http404
@@ -252,17 +288,7 @@ class ColumnPage(Page):
 
     @staticmethod
     def _page_of(request, items, param, count=None):
-        """The page of `items` that ?<param>= asks for (the first for a bad number, the last
-        for one past the end); `count`, when known, spares the paginator its count query."""
-        paginator = Paginator(items, settings.COLUMN_PAGE_SIZE)
-        if count is not None:
-            paginator.count = count
-        try:
-            return paginator.page(request.GET.get(param, 1))
-        except PageNotAnInteger:
-            return paginator.page(1)
-        except EmptyPage:
-            return paginator.page(paginator.num_pages)
+        return page_of(items, request.GET.get(param, 1), settings.COLUMN_PAGE_SIZE, count)
 
     @staticmethod
     def _query_without(request, param):
@@ -274,17 +300,22 @@ class ColumnPage(Page):
         return f"{encoded}&" if encoded else ""
 
     def child_sections(self, *models):
-        """The live children of these page types (sub-columns, topics) in tree order.
+        """The live children of these page types or their subclasses (sub-columns of any
+        kind, the budget column included; topics) in tree order.
 
         A long column has thousands of article children sharing its path prefix. The query
         is driven by the content-type index (few rows per type); grandchildren are left out
         here rather than by a depth condition, because with one SQLite walks the (depth,
         path) index over every child of the column: 9 ms instead of 0.3 ms at 20k articles.
         """
-        types = [ContentType.objects.get_for_model(model) for model in models]
+        types = [
+            ContentType.objects.get_for_model(model)
+            for model in get_page_models()
+            if issubclass(model, models) and not model._meta.abstract
+        ]
         pages = (
             Page.objects.live()
-            .filter(content_type__in=types, path__range=Page._get_children_path_interval(self.path))
+            .filter(content_type__in=types, path__range=children_path_range(self.path))
             .order_by("path")
         )
         return [page for page in pages if page.depth == self.depth + 1]
@@ -312,7 +343,7 @@ class ColumnPage(Page):
             WorkflowPage.objects.filter(page=self.page_ptr).delete()
 
 
-class ArticlePage(CounterpartMixin, Page):
+class ArticlePage(Item, CounterpartMixin, Page):
     """An item (信息) with its disclosure metadata (G02)."""
 
     summary = models.TextField("摘要", blank=True, max_length=500)
@@ -421,7 +452,11 @@ class ArticlePage(CounterpartMixin, Page):
             "category",
         )
     ]
-    api_image_widths = API_IMAGE_WIDTHS
+
+    item_key = "article"
+    item_label = gettext_lazy("Information")
+    api_serializer = "channels.api.serializers.ArticleSerializer"
+    wap_view = "channels.wap.views.article_view"
 
     class Meta:
         verbose_name = "信息"
@@ -429,6 +464,23 @@ class ArticlePage(CounterpartMixin, Page):
     @property
     def display_time(self):
         return self.published_at or self.first_published_at
+
+    # -- the item protocol (cms.items) -----------------------------------------------------
+
+    def item_moment(self):
+        return self.display_time
+
+    def search_document(self):
+        return SearchDocument(
+            parts=[self.summary, stream_text(self.body)],
+            meta=[self.doc_number, self.keywords, self.organisation.name if self.organisation_id else ""],
+        )
+
+    def content_source(self, portal):
+        return self.source or super().content_source(portal)
+
+    def label_image(self):
+        return self.cover_image if self.cover_image_id else None
 
     def clean(self):
         super().clean()
@@ -491,7 +543,7 @@ class ArticleAttachment(Orderable):
         return self.title or (self.document.title if self.document else self.url)
 
 
-class TopicPage(Page):
+class TopicPage(Item, Page):
     """A special topic (专题) assembled from sections."""
 
     summary = models.TextField("简介", blank=True, max_length=500)
@@ -501,7 +553,20 @@ class TopicPage(Page):
     parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
     subpage_types = []
     api_fields = [APIField("summary"), APIField("sections")]
-    api_image_widths = API_IMAGE_WIDTHS
+
+    item_key = "topic"
+    item_label = gettext_lazy("Special topic")
+    item_channels = RENDERED_CHANNELS
+    api_serializer = "channels.api.serializers.TopicSerializer"
+    wap_view = "channels.wap.views.topic_view"
 
     class Meta:
         verbose_name = "专题"
+
+    # -- the item protocol (cms.items) -----------------------------------------------------
+
+    def search_document(self):
+        return SearchDocument(parts=[self.summary, stream_text(self.sections)])
+
+    def page_label_tags(self, portal, request, format_time):
+        return [("ColumnName", self.title), ("ColumnDescription", self.summary or self.title)]

@@ -3,10 +3,12 @@ resolves the site from the request's hostname."""
 
 from django.conf import settings
 from django.urls import include, path
+from django.views import defaults
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from channels.api.views import no_such_endpoint
 from channels.api.wagtail_v2 import router as wagtail_api_v2
 
 urlpatterns = [
@@ -20,7 +22,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include("search.urls"))]
-# The app API (channels/api) after search's /api/v1/search/, and Wagtail's API v2.
+# The app API (channels/api, search included) and Wagtail's API v2.
 urlpatterns += [path("api/v1/", include("channels.api.urls"))]
 urlpatterns += [path("api/v2/", wagtail_api_v2.urls)]
 urlpatterns += [path("wap/", include("channels.wap.urls"))]
@@ -28,3 +30,11 @@ urlpatterns += [path("wechat/", include("channels.wechat.urls"))]
 urlpatterns += [path("accessibility/", include("accessibility.urls"))]
 urlpatterns += [path("interaction/", include("interaction.urls"))]
 urlpatterns += [path("", include(wagtail_urls))]
+
+
+def handler404(request, exception):
+    """Any unknown address under /api/v1/ is the app API's problem+json 404, not the web
+    site's HTML page; no route has to come last for it."""
+    if request.path.startswith("/api/v1/"):
+        return no_such_endpoint(request)
+    return defaults.page_not_found(request, exception)

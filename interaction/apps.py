@@ -15,7 +15,10 @@ class InteractionConfig(AppConfig):
         # model does not know this app, so the app adds itself to what a column lists.
         from cms.listing import ChildList, register_child_list
 
+        from . import signals
         from .interviews import Interview
+
+        signals.connect()
 
         register_child_list(
             ChildList(

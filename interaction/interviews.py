@@ -15,7 +15,10 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
+from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
+
+from cms.items import Item, SearchDocument
 
 
 class Status(models.TextChoices):
@@ -33,7 +36,7 @@ STATUS_LABELS = {
 }
 
 
-class Interview(Page):
+class Interview(Item, Page):
     """One interview: announced (预告), live (直播中), then archived (已结束)."""
 
     summary = models.TextField("访谈简介", max_length=1000)
@@ -61,6 +64,12 @@ class Interview(Page):
     subpage_types = []
     template = "interaction/interview_page.html"
 
+    item_key = "interview"
+    item_label = gettext_lazy("Online interview")
+    api_serializer = "interaction.api.InterviewSerializer"
+    wechat_source = "interaction.wechat.InterviewSource"
+    wap_view = "interaction.wap.interview_view"
+
     class Meta:
         verbose_name = "在线访谈"
 
@@ -70,6 +79,43 @@ class Interview(Page):
 
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "结束时间须晚于开始时间。"})
+
+    # -- the item protocol (cms.items) -----------------------------------------------------
+
+    def search_document(self):
+        """Summary, guests, the public's questions with their answers, the archived
+        transcript and the live entries. Questions are read through public_questions()
+        only: a question no moderator has approved must never be findable."""
+        guests = list(self.guests.all())
+        entries = [f"{e.speaker}：{e.text}" for e in self.entries.order_by("posted_at", "pk")]
+        questions = [
+            f"{q.nickname}问：{q.text}" + (f" {q.answered_by or ''}答：{q.answer}" if q.answer else "")
+            for q in self.public_questions()
+        ]
+        # Questions before the transcript: a long transcript must not push the answers past
+        # the indexed text's length limit.
+        parts = [
+            self.summary,
+            "访谈嘉宾：" + "、".join(f"{g.title} {g.name}" for g in guests) if guests else "",
+            "\n".join(questions),
+            get_text_for_indexing(self.transcript) if self.transcript else "",
+            "\n".join(entries),
+        ]
+        return SearchDocument(parts=parts, meta=[g.name for g in guests])
+
+    def public_questions(self):
+        """The questions the public may see (approved), oldest first: the one way anything
+        public reads questions."""
+        return Question.objects.public().filter(interview_id=self.pk)
+
+    def schedule_text(self):
+        """The time in words, in the site's time zone, e.g. 2014年6月18日 09:30—11:00 (the
+        end's date only when it is another day)."""
+        start, end = timezone.localtime(self.starts_at), timezone.localtime(self.ends_at)
+        text = f"{start.year}年{start.month}月{start.day}日 {start:%H:%M}—"
+        if end.date() != start.date():
+            text += f"{end.year}年{end.month}月{end.day}日 "
+        return text + f"{end:%H:%M}"
 
     @property
     def status_label(self):

@@ -1,6 +1,7 @@
 """Search: Chinese-aware analysis, index backends and the query service of the cluster."""
 
 from django.apps import AppConfig
+from django.core.checks import register
 
 
 class PortalSearchConfig(AppConfig):
@@ -10,7 +11,8 @@ class PortalSearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import lookups, signals
+        from . import checks, lookups, signals
 
         signals.connect()
         lookups.connect()
+        register(checks.search_backend)

@@ -9,35 +9,26 @@ import functools
 from collections import Counter
 
 from django.db import connection, transaction
+from django.utils import translation
 from pypinyin import lazy_pinyin
 from wagtail.models import Page, PageViewRestriction, Site
-from wagtail.rich_text import get_text_for_indexing
 
-from budgets.pages import DisclosurePage
-from cms.pages import ArticlePage, ColumnPage, TopicPage
-from interaction.interviews import Interview, Question
-from sites.models import SiteProfile
+from cms.items import item_key_of, item_types
+from cms.listing import column_ids_of
 
-from .analysis import EN, MAX_TOKEN_LENGTH, ZH, analyse
+from .analysis import MAX_TOKEN_LENGTH, ZH, analyse
 from .backends import get_backend
 from .backends.sql import copy_rows
+from .language import analysis_language, to_django
 from .models import IndexEntry, IndexEntryColumn, TermCount, VocabularyTerm
 
-CONTENT_TYPES = {
-    ArticlePage: "article",
-    TopicPage: "topic",
-    ColumnPage: "column",
-    DisclosurePage: "disclosure",
-    Interview: "interview",
-}
-TYPE_LABELS = {
-    "article": "信息",
-    "topic": "专题",
-    "column": "栏目",
-    "disclosure": "预决算公开",
-    "interview": "在线访谈",
-}
 MAX_TEXT = 20_000
+
+
+def type_labels(language):
+    """{item key: its label} of every searchable item type in an analysis language (ZH, EN)."""
+    with translation.override(to_django(language)):
+        return {key: str(model.item_label) for key, model in item_types().items()}
 
 
 class SiteMap:
@@ -46,8 +37,7 @@ class SiteMap:
     def __init__(self):
         self.sites = []
         for site in Site.objects.select_related("root_page"):
-            profile = SiteProfile.for_site(site)
-            language = EN if profile.locale == "en" else ZH
+            language = analysis_language(site)
             self.sites.append((site.root_page.path, site.root_page.url_path, site, language))
         self.sites.sort(key=lambda s: -len(s[0]))
 
@@ -58,79 +48,18 @@ class SiteMap:
         return None, None, None
 
 
-def _stream_text(value):
-    if not value:
-        return ""
-    return " ".join(str(t) for t in value.stream_block.get_searchable_content(value) if t)
-
-
-def disclosure_text(page):
-    """(text, meta) of a budget/final-accounts disclosure: what a journalist searches for
-    is the department, the year, the kind, the 三公 figures and their explanation, and the
-    items of the tables (科目名称), each item once however many tables list it."""
-    department = page.organisation.name
-    sangong = "；".join(
-        f"{part} {value} 万元" for part, value in page.sangong_amounts().items() if value is not None
-    )
-    views = page.table_views()
-    items = dict.fromkeys(row["item"] for view in views for row in view["rows"] if row.get("item"))
-    parts = [
-        f"{department} {page.year}年 部门{page.kind_label} “三公”经费{page.kind_label}",
-        f"“三公”经费：{sangong}" if sangong else "",
-        page.sg_explanation,
-        " ".join(view["title"] for view in views),
-        " ".join(items),
-    ]
-    return parts, [department, f"{page.year}", page.kind_label, "三公经费"]
-
-
-def interview_text(page):
-    """(text, meta) of an online interview: summary, guests, the archived transcript, the
-    moderators' live entries and the public's questions with their answers. Questions are
-    read through Question.objects.public() only: a question no moderator has approved must
-    never be findable."""
-    guests = list(page.guests.all())
-    entries = [f"{e.speaker}：{e.text}" for e in page.entries.order_by("posted_at", "pk")]
-    questions = [
-        f"{q.nickname}问：{q.text}" + (f" {q.answered_by or ''}答：{q.answer}" if q.answer else "")
-        for q in Question.objects.public().filter(interview=page)
-    ]
-    # Questions before the transcript: a long transcript must not push the answers past
-    # MAX_TEXT.
-    parts = [
-        page.summary,
-        "访谈嘉宾：" + "、".join(f"{g.title} {g.name}" for g in guests) if guests else "",
-        "\n".join(questions),
-        get_text_for_indexing(page.transcript) if page.transcript else "",
-        "\n".join(entries),
-    ]
-    return parts, [g.name for g in guests]
-
-
 def page_text(page):
-    """Plain text of a page's body (rich text reduced to text) and its metadata."""
-    parts = []
-    if isinstance(page, DisclosurePage):
-        parts, meta = disclosure_text(page)
-    elif isinstance(page, Interview):
-        parts, meta = interview_text(page)
-    elif isinstance(page, ArticlePage):
-        parts = [page.summary, _stream_text(page.body)]
-        meta = [page.doc_number, page.keywords, page.organisation.name if page.organisation_id else ""]
-    elif isinstance(page, TopicPage):
-        parts = [page.summary, _stream_text(page.sections)]
-        meta = []
-    else:
-        parts = [page.description]
-        meta = [page.keywords]
-    parts.append(page.search_description)
+    """Plain text of a page (its item type's search document, cut at MAX_TEXT) and its
+    metadata words."""
+    document = page.search_document()
+    parts = [*document.parts, page.search_description]
     text = "\n".join(p for p in parts if p)[:MAX_TEXT]
-    return text, " ".join(m for m in meta if m)
+    return text, " ".join(m for m in document.meta if m)
 
 
 def build_entry(page, sitemap, column_ids=()):
     """An unsaved IndexEntry for a live public page, or None if it must not be indexed."""
-    ctype = CONTENT_TYPES.get(type(page))
+    ctype = item_key_of(page)
     if ctype is None or not page.live:
         return None
     site, root_url_path, language = sitemap.find(page)
@@ -138,14 +67,15 @@ def build_entry(page, sitemap, column_ids=()):
         return None
     text, meta = page_text(page)
     relative = page.url_path[len(root_url_path) :]
-    published = getattr(page, "published_at", None) or page.first_published_at
+    published = page.item_moment()
+    filters = page.search_filters()
     entry = IndexEntry(
         page_id=page.pk,
         language=language,
         site_id=site.pk,
         content_type=ctype,
-        organisation_id=getattr(page, "organisation_id", None),
-        validity=getattr(page, "validity", "") or "",
+        organisation_id=filters["organisation_id"],
+        validity=filters["validity"],
         published_at=published,
         page_published_at=page.last_published_at,
         title=page.title[:255],
@@ -295,18 +225,6 @@ def _restricted_paths():
     return list(PageViewRestriction.objects.values_list("page__path", flat=True))
 
 
-def _column_ids(pages):
-    """{article id: [column ids]}: its parent column and the columns it is syndicated to."""
-    steplen = Page.steplen
-    parents = {p.pk: p.path[:-steplen] for p in pages}
-    by_path = dict(ColumnPage.objects.filter(path__in=set(parents.values())).values_list("path", "pk"))
-    out = {pk: [by_path[path]] if path in by_path else [] for pk, path in parents.items()}
-    through = ArticlePage.syndicate_to.through.objects.filter(articlepage_id__in=list(parents))
-    for article_id, column_id in through.values_list("articlepage_id", "columnpage_id"):
-        out[article_id].append(column_id)
-    return out
-
-
 @transaction.atomic
 def index_pages(page_ids, sitemap=None, backend=None):
     """Bring the index in line with the current state of these pages: index the live
@@ -319,7 +237,7 @@ def index_pages(page_ids, sitemap=None, backend=None):
     pages = list(Page.objects.filter(pk__in=page_ids).specific(defer=False))
     restricted = _restricted_paths()
     public = [p for p in pages if not any(p.path.startswith(r) for r in restricted)]
-    columns = _column_ids(public)
+    columns = column_ids_of(public)
     entries = [e for e in (build_entry(p, sitemap, columns.get(p.pk, ())) for p in public) if e]
     old = IndexEntry.objects.filter(pk__in=page_ids).only(*_COUNTED_FIELDS)
     update_counts(old, entries)
@@ -350,7 +268,7 @@ def remove_pages(page_ids, backend=None):
 
 def indexable_pages(site=None):
     """Ids of every page of an indexed type, optionally below one site's root."""
-    qs = Page.objects.live().type(*CONTENT_TYPES)
+    qs = Page.objects.live().exact_type(*item_types().values())
     if site is not None:
         qs = qs.descendant_of(site.root_page, inclusive=True)
     return qs.order_by("path").values_list("pk", flat=True)

@@ -18,7 +18,7 @@ from pypinyin import lazy_pinyin
 from .analysis import EN, ZH, analyse, clean_query, normalise, precise_words, query_terms
 from .backends import get_backend
 from .backends.base import BackendQuery
-from .indexing import TYPE_LABELS
+from .indexing import type_labels
 from .lookups import site_names, synonym_groups
 from .models import IndexEntry, QueryLog, VocabularyTerm
 
@@ -151,12 +151,16 @@ def _aware(value):
     return value
 
 
+# The deepest page of results a search reads.
+MAX_PAGE = 1000
+
+
 def search(params):
     """Run a search. Never raises for any query text: bad input gives an empty answer."""
     q = clean_query(params.q)
     language = params.language if params.language in (ZH, EN) else ZH
     page_size = max(1, min(int(params.page_size or 10), 50))
-    page = max(1, min(int(params.page or 1), 1000))
+    page = max(1, min(int(params.page or 1), MAX_PAGE))
     terms = query_terms(q, language)
     answer = {"query": q, "count": 0, "results": [], "suggestion": None, "facets": {"site": [], "type": []}}
     if terms:
@@ -179,6 +183,7 @@ def search(params):
         )
         entries = _shown_entries(hits.ids)
         names = site_names()
+        labels = type_labels(language)
         pattern = _highlighter(_surface_terms(q, expanded), language)
         answer["count"] = hits.total
         answer["results"] = [
@@ -189,7 +194,7 @@ def search(params):
                 "url": e.url,
                 "site": {"id": e.site_id, "name": names.get(e.site_id, "")},
                 "type": e.content_type,
-                "type_label": TYPE_LABELS.get(e.content_type, e.content_type),
+                "type_label": labels.get(e.content_type, e.content_type),
                 "published_at": e.published_at.isoformat() if e.published_at else None,
                 "highlight": highlight(e.text or e.title, pattern, SNIPPET_LENGTH),
             }
@@ -201,7 +206,7 @@ def search(params):
                 for sid, n in sorted(hits.facets["site"].items(), key=lambda kv: -kv[1])
             ],
             "type": [
-                {"type": t, "label": TYPE_LABELS.get(t, t), "count": n}
+                {"type": t, "label": labels.get(t, t), "count": n}
                 for t, n in sorted(hits.facets["type"].items(), key=lambda kv: -kv[1])
             ],
         }

@@ -1,14 +1,14 @@
 """Wagtail signal handlers that enqueue index updates (cms/ never imports search/: the
 hook lives here). Each handler only enqueues page ids; the task reads the current state.
 
-An interview's questions and live entries are moderated outside the page editor (as
-snippets), so their saves and deletions re-index the interview they belong to."""
+An item whose public content changes without a new revision (an interview's moderated
+questions and live text) is re-indexed on the content app's `item_changed` signal."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete
 from wagtail.models import Page, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from interaction.interviews import LiveEntry, Question, QuestionStatus
+from cms.items import item_changed
 
 from . import tasks
 
@@ -31,21 +31,9 @@ def on_deleted(sender, instance, **kwargs):
     tasks.remove_pages.enqueue([instance.pk])
 
 
-def on_interview_part_saved(sender, instance, created=False, **kwargs):
-    # A question the public has just sent is pending and changes nothing public: skipping
-    # it keeps a flood of submissions from flooding the task queue. Any moderator's save
-    # (approve, answer, edit, reject) re-indexes, since the old status is not known here.
-    if sender is Question and created and instance.status != QuestionStatus.APPROVED:
-        return
-    tasks.update_pages.enqueue([instance.interview_id])
-
-
-def on_interview_part_deleted(sender, instance, origin=None, **kwargs):
-    if isinstance(origin, Page):
-        return  # deleted with its interview, whose own deletion removes the entry
-    if sender is Question and instance.status != QuestionStatus.APPROVED:
-        return  # never indexed
-    tasks.update_pages.enqueue([instance.interview_id])
+def on_item_changed(sender, page_id, **kwargs):
+    # An item's public content changed without a new revision (cms.items.item_changed).
+    tasks.update_pages.enqueue([page_id])
 
 
 def connect():
@@ -58,9 +46,4 @@ def connect():
         post_delete.connect(
             on_deleted, sender=model, dispatch_uid=f"portal_search_deleted_{model._meta.label}"
         )
-    for model in (Question, LiveEntry):
-        label = model._meta.label
-        post_save.connect(on_interview_part_saved, sender=model, dispatch_uid=f"portal_search_saved_{label}")
-        post_delete.connect(
-            on_interview_part_deleted, sender=model, dispatch_uid=f"portal_search_part_deleted_{label}"
-        )
+    item_changed.connect(on_item_changed, dispatch_uid="portal_search_item_changed")

@@ -1,4 +1,5 @@
-"""URLs of the public search: the page on every site's host and the JSON API."""
+"""URL of the public search page on every site's host (the JSON search is the app API's:
+channels/api/search.py)."""
 
 from django.urls import path
 
@@ -6,7 +7,4 @@ from . import views
 
 urlpatterns = [
     path("search/", views.search_page, name="search"),
-    path("api/v1/search/", views.api_search, name="api_search"),
-    path("api/v1/search/autocomplete/", views.api_autocomplete, name="api_search_autocomplete"),
-    path("api/v1/search/hot/", views.api_hot, name="api_search_hot"),
 ]

@@ -1,65 +1,52 @@
-"""The search page of every site and the JSON API the app and WeChat reuse.
+"""The search page of every site (the JSON search is the app API's: channels/api/search.py).
 
-Parameters are read leniently: a malformed page number, date or id is ignored, never an
-error page, and the query text is capped (analysis.MAX_QUERY_LENGTH)."""
+Parameters are read leniently for people: a malformed page number, date or id is ignored,
+never an error page, and the query text is capped (analysis.MAX_QUERY_LENGTH)."""
 
-import datetime
-
-from django.http import JsonResponse
+from django.conf import settings
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_GET
 from wagtail.models import Site
 
-from sites.models import SiteProfile
+from cms.dates import day_bound
+from cms.items import item_types
 
 from . import service
-from .analysis import EN, ZH
-from .indexing import TYPE_LABELS
+from .language import analysis_language, from_django, to_django
 
-LABELS = {
-    ZH: {
-        "title": "站内搜索",
-        "keywords": "搜索关键词",
-        "scope": "搜索范围",
-        "this_site": "本站",
-        "cluster": "全市政府网站",
-        "order": "排序",
-        "by_relevance": "按相关度",
-        "by_date": "按时间",
-        "submit": "搜索",
-        "hot": "热门搜索",
-        "did_you_mean": "您是不是要找：",
-        "found_prefix": "共找到 ",
-        "found_suffix": " 条结果",
-        "pages": "分页",
-        "prev": "上一页",
-        "next": "下一页",
-    },
-    EN: {
-        "title": "Search",
-        "keywords": "Keywords",
-        "scope": "Search in",
-        "this_site": "This site",
-        "cluster": "All Chenzhou government websites",
-        "order": "Sort by",
-        "by_relevance": "Relevance",
-        "by_date": "Date",
-        "submit": "Search",
-        "hot": "Popular searches",
-        "did_you_mean": "Did you mean: ",
-        "found_prefix": "",
-        "found_suffix": " results",
-        "pages": "Pages",
-        "prev": "Previous",
-        "next": "Next",
-    },
-}
+
+def labels(language, count=None):
+    """The search page's labels in an analysis language (ZH, EN: the site's, or the one
+    `lang` asks for), and the result count's sentence when `count` is given."""
+    with translation.override(to_django(language)):
+        names = {
+            "title": pgettext("search page", "Search"),
+            "keywords": gettext("Keywords"),
+            "scope": gettext("Search in"),
+            "this_site": gettext("This site"),
+            "cluster": gettext("All Chenzhou government websites"),
+            "order": gettext("Sort by"),
+            "by_relevance": gettext("Relevance"),
+            "by_date": pgettext("search order", "Date"),
+            "submit": pgettext("search button", "Search"),
+            "hot": gettext("Popular searches"),
+            "did_you_mean": gettext("Did you mean: "),
+            "pages": gettext("Pages"),
+            "prev": gettext("Previous"),
+            "next": gettext("Next"),
+        }
+        if count is not None:
+            names["found"] = gettext("%(count)s results") % {"count": count}
+    return names
 
 
 # Ids and page numbers above this are ignored: the databases' integer columns stop here,
 # and SQLite's driver refuses larger Python ints outright.
 MAX_INT = 2**31 - 1
+# The `lang` values of every endpoint: Django's language codes.
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
 def _int(value, default=None):
@@ -71,19 +58,11 @@ def _int(value, default=None):
 
 
 def _date(value, end=False):
+    """A lenient day bound: anything that is not a date is ignored."""
     try:
-        day = datetime.date.fromisoformat(str(value))
+        return day_bound(str(value), end=end)
     except ValueError:
         return None
-    if end:  # inclusive: up to the end of that day
-        day += datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
-
-
-def _language_of(site):
-    if site is None:
-        return ZH
-    return EN if SiteProfile.for_site(site).locale == "en" else ZH
 
 
 def params_from(request, default_site=None):
@@ -92,8 +71,10 @@ def params_from(request, default_site=None):
     site = Site.objects.filter(pk=site_id).first() if site_id else None
     if site is None:
         site_id = None
-    language = get.get("lang") if get.get("lang") in (ZH, EN) else _language_of(site or default_site)
-    content_type = get.get("type") if get.get("type") in TYPE_LABELS else None
+    # `lang` is spelt as everywhere else (zh-hans, en: Django's codes, as in the app API).
+    lang = get.get("lang")
+    language = from_django(lang) if lang in LANGUAGE_CODES else analysis_language(site or default_site)
+    content_type = get.get("type") if get.get("type") in item_types() else None
     return service.SearchParams(
         q=get.get("q", ""),
         language=language,
@@ -108,34 +89,6 @@ def params_from(request, default_site=None):
         page=max(1, _int(get.get("page"), 1)),
         page_size=max(1, min(_int(get.get("page_size"), 10), 50)),
     )
-
-
-@require_GET
-def api_search(request):
-    """GET /api/v1/search/?q=&site=&type=&page=&page_size= (and column, organisation,
-    validity, from, to, order, lang). Without `site` the whole cluster is searched."""
-    answer = service.search(params_from(request, Site.find_for_request(request)))
-    for result in answer["results"]:
-        result["highlight"] = str(result["highlight"])
-        result["title_highlight"] = str(result["title_highlight"])
-    return JsonResponse(answer, json_dumps_params={"ensure_ascii": False})
-
-
-@require_GET
-def api_autocomplete(request):
-    site = Site.find_for_request(request)
-    language = request.GET.get("lang") if request.GET.get("lang") in (ZH, EN) else _language_of(site)
-    return JsonResponse(
-        {"suggestions": service.autocomplete(request.GET.get("q", ""), language)},
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-@require_GET
-def api_hot(request):
-    site = Site.find_for_request(request)
-    language = request.GET.get("lang") if request.GET.get("lang") in (ZH, EN) else _language_of(site)
-    return JsonResponse({"terms": service.hot_terms(language)}, json_dumps_params={"ensure_ascii": False})
 
 
 @require_GET
@@ -164,6 +117,6 @@ def search_page(request):
             "has_next": answer is not None and params.page < pages,
             "hot_terms": service.hot_terms(params.language),
             "current_site": site,
-            "labels": LABELS[params.language],
+            "labels": labels(params.language, answer["count"] if answer else None),
         },
     )

@@ -3,6 +3,7 @@
 from django.utils import translation
 from wagtail.models import Site
 
+from .language import profile_language
 from .models import SiteProfile
 
 
@@ -17,10 +18,11 @@ class SiteLocaleMiddleware:
     def __call__(self, request):
         if request.path.startswith(("/admin/", "/django-admin/")):
             return self.get_response(request)
-        language = "zh-hans"
+        profile = None
         if Site.find_for_request(request) is not None:
             # for_request caches the profile on the request, where the templates find it.
-            language = SiteProfile.for_request(request).locale
+            profile = SiteProfile.for_request(request)
+        language = profile_language(profile)
         with translation.override(language):
             request.LANGUAGE_CODE = language
             response = self.get_response(request)

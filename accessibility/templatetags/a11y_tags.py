@@ -5,7 +5,7 @@ import json
 from django import template
 from django.utils import translation
 
-from accessibility.toolbar import LABELS, toolbar_config
+from accessibility.toolbar import labels, toolbar_config
 
 register = template.Library()
 
@@ -14,6 +14,6 @@ register = template.Library()
 def a11y_toolbar():
     language = translation.get_language() or "zh-hans"
     return {
-        "labels": LABELS["en" if language.startswith("en") else "zh-hans"],
+        "labels": labels(),
         "config": json.dumps(toolbar_config(language), ensure_ascii=False),
     }

@@ -6,8 +6,9 @@ unpublish, delete, move, a parent's slug change) writes ChangeEvent rows for the
 touches, inside the same transaction, with the tree path the item had then. A move writes
 a row at the old path (before) and one at the new path (after), so both sites' feeds see it.
 
-Interviews change between publishes too (live text, approved questions): those changes
-write an event of the interview (below), never one for a question the public may not see.
+Some items change between publishes too (an interview's live text and approved questions):
+their app sends cms.items.item_changed, which writes an event of the item; it never sends
+one for a question the public may not see.
 
 Reading: `feed()` takes the events after a cursor below the site's root, keeps each item's
 last event, and answers each item with its state *now*: live and still below the root →
@@ -16,23 +17,15 @@ moved out of the site). Replaying the answers in order reproduces the published 
 the request, whatever happened in between, because any later change writes a later event.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save, pre_save
-from django.dispatch import receiver
+from django.db.models.signals import post_delete
 from wagtail.models import Page
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move, pre_page_move
 
-from budgets.pages import DisclosurePage
-from interaction.interviews import LiveEntry, Question, QuestionStatus
+from cms.items import is_item, item_changed, item_types
 
-from .items import ITEM_MODELS, LIST_QUERIES, item_type_of_content_type
+from .items import api_serializers, item_content_type_ids, item_type_of_content_type
 from .models import ChangeEvent
-
-
-def _item_content_type_ids():
-    return [ContentType.objects.get_for_model(m).pk for m in ITEM_MODELS.values()]
-
 
 # Any constant of our own: the key of the PostgreSQL advisory lock that orders the writers.
 CHANGE_FEED_LOCK = 7_430_100_001
@@ -60,79 +53,53 @@ def record_subtree(page):
     """Events for `page` (if it is an item) and every item below it, at their current paths."""
     record(
         Page.objects.filter(
-            path__startswith=page.path, content_type_id__in=_item_content_type_ids()
+            path__startswith=page.path, content_type_id__in=item_content_type_ids()
         ).values_list("pk", "path")
     )
 
 
-def _is_item(page):
-    return isinstance(page, tuple(ITEM_MODELS.values()))
-
-
-@receiver(page_published, dispatch_uid="portal_api_published")
-@receiver(page_unpublished, dispatch_uid="portal_api_unpublished")
 def on_publish_state(sender, instance, **kwargs):
-    if _is_item(instance):
-        rows = [(instance.pk, instance.path)]
-        if isinstance(instance, DisclosurePage):
-            # Next year's disclosure is compared with this one: its detail changed too.
-            rows += DisclosurePage.objects.filter(
-                live=True,
-                organisation_id=instance.organisation_id,
-                year=instance.year + 1,
-                kind=instance.kind,
-            ).values_list("pk", "path")
-        record(rows)
+    if is_item(instance, api=True):
+        # And the items whose representation shows this one (a disclosure's next year is
+        # compared with it): their details changed too.
+        record([(instance.pk, instance.path), *instance.related_items()])
 
 
-@receiver(post_delete, sender=Page, dispatch_uid="portal_api_deleted")
 def on_delete(sender, instance, **kwargs):
     # Deleting a column deletes its items through the tree; each comes here as a Page.
-    if instance.content_type_id in _item_content_type_ids():
+    if instance.content_type_id in item_content_type_ids():
         record([(instance.pk, instance.path)])
 
 
-@receiver(pre_page_move, dispatch_uid="portal_api_before_move")
-@receiver(post_page_move, dispatch_uid="portal_api_after_move")
 def on_move(sender, instance, **kwargs):
     # Before: the rows at the old paths (tombstones there); after: at the new ones.
     record_subtree(instance)
 
 
-@receiver(page_slug_changed, dispatch_uid="portal_api_slug_changed")
 def on_slug_changed(sender, instance, **kwargs):
     # The web addresses of every item below changed.
     record_subtree(instance)
 
 
-# An interview changes without a publish while it runs: a moderator posts live text or
-# approves (answers, withdraws) a question. Each such change is an event of the interview,
-# so a syncing app fetches its detail again. A question that is not and was not public
-# writes nothing: the feed must not even hint at what waits for moderation.
+def on_item_changed(sender, page_id, **kwargs):
+    """An item's public content changed without a publish (an interview's live text, or a
+    question the public sees or saw): an event of the item, if it is live, so a syncing app
+    fetches its detail again. Its app sends the signal only for public changes (a question
+    that is not and was not public sends none: the feed must not even hint at what waits
+    for moderation)."""
+    if sender in item_types(api=True).values():
+        record(Page.objects.filter(pk=page_id, live=True).values_list("pk", "path"))
 
 
-def record_interview(interview_id):
-    record(Page.objects.filter(pk=interview_id, live=True).values_list("pk", "path"))
-
-
-@receiver(post_save, sender=LiveEntry, dispatch_uid="portal_api_live_entry_saved")
-@receiver(post_delete, sender=LiveEntry, dispatch_uid="portal_api_live_entry_deleted")
-def on_live_entry(sender, instance, **kwargs):
-    record_interview(instance.interview_id)
-
-
-@receiver(pre_save, sender=Question, dispatch_uid="portal_api_question_before_save")
-def remember_question_was_public(sender, instance, **kwargs):
-    instance._was_public = bool(
-        instance.pk and Question.objects.filter(pk=instance.pk, status=QuestionStatus.APPROVED).exists()
-    )
-
-
-@receiver(post_save, sender=Question, dispatch_uid="portal_api_question_saved")
-@receiver(post_delete, sender=Question, dispatch_uid="portal_api_question_deleted")
-def on_question(sender, instance, **kwargs):
-    if instance.status == QuestionStatus.APPROVED or getattr(instance, "_was_public", False):
-        record_interview(instance.interview_id)
+def connect_receivers():
+    """Connect the recording receivers (the app config's ready())."""
+    page_published.connect(on_publish_state, dispatch_uid="portal_api_published")
+    page_unpublished.connect(on_publish_state, dispatch_uid="portal_api_unpublished")
+    post_delete.connect(on_delete, sender=Page, dispatch_uid="portal_api_deleted")
+    pre_page_move.connect(on_move, dispatch_uid="portal_api_before_move")
+    post_page_move.connect(on_move, dispatch_uid="portal_api_after_move")
+    page_slug_changed.connect(on_slug_changed, dispatch_uid="portal_api_slug_changed")
+    item_changed.connect(on_item_changed, dispatch_uid="portal_api_item_changed")
 
 
 def feed(root, since, limit, renderer):
@@ -150,8 +117,8 @@ def feed(root, since, limit, renderer):
     if ids:
         found = [
             item
-            for query in LIST_QUERIES.values()
-            for item in query().filter(pk__in=ids, path__startswith=root.path)
+            for serializer in api_serializers()
+            for item in serializer.list_queryset().filter(pk__in=ids, path__startswith=root.path)
         ]
         live = {item["id"]: item for item in renderer.summaries(found)}
     state = {}

@@ -1,5 +1,5 @@
-"""Images for devices: renditions in the named widths the model declares
-(`api_image_widths`), each as WebP with a JPEG fallback.
+"""Images for devices: renditions in the named widths of `cms.pages.API_IMAGE_WIDTHS`,
+each as WebP with a JPEG fallback.
 
 The URLs are Wagtail's signed dynamic image URLs (wagtail.images.views.serve), mounted
 under /api/v1/images/: building one costs no query, and the rendition is made on the

@@ -7,14 +7,13 @@ web pages are; an unknown site is a 404. The language is the site's (zh-hans or 
 
 import base64
 import binascii
-import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from wagtail.models import Page, Site
 
+from cms.dates import day_bound
 from sites.models import SiteLocale, SiteProfile
 
 from .problems import bad_param, not_found
@@ -106,12 +105,9 @@ def date_param(request, name, end=False):
     if not value:
         return None
     try:
-        day = datetime.date.fromisoformat(value)
+        return day_bound(value, end=end)
     except ValueError:
         raise bad_param(name, "应为日期，如 2014-03-05") from None
-    if end:  # inclusive: up to the end of that day
-        day += datetime.timedelta(days=1)
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
 def choice_param(request, name, choices):

@@ -1,13 +1,13 @@
 """Read endpoints of the app API: sites, column tree, items (list and detail), registers,
 the change feed and draft previews. docs/api.md describes them for integrators."""
 
-from django.db.models import Q
 from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from wagtail.models import Page, Site
 
 from cms.disclosure import Validity
+from cms.items import is_item
 from cms.pages import ColumnPage
 from cms.snippets import Organisation, SubjectCategory
 from sites.models import SiteProfile
@@ -15,15 +15,7 @@ from sites.models import SiteProfile
 from . import serializers as doc
 from .base import ApiView
 from .changes import feed
-from .items import (
-    DETAIL_QUERIES,
-    ITEM_MODELS,
-    LIST_QUERIES,
-    Renderer,
-    articles,
-    articles_with_body,
-    item_type_of_content_type,
-)
+from .items import Renderer, api_item_types, api_serializers, item_type_of_content_type, serializer_for
 from .models import ChangeEvent
 from .preview import check_token
 from .problems import bad_param, not_found, problem_body
@@ -195,15 +187,6 @@ class ColumnsView(ApiView):
 # --- items ------------------------------------------------------------------------------
 
 
-def _keyset(queryset, moment_field, pk_field, cursor):
-    if cursor is None:
-        return queryset
-    moment, pk = cursor
-    return queryset.filter(
-        Q(**{f"{moment_field}__lt": moment}) | Q(**{moment_field: moment, f"{pk_field}__lt": pk})
-    )
-
-
 class ItemsView(ApiView):
     params = frozenset(
         {
@@ -228,7 +211,7 @@ class ItemsView(ApiView):
             SITE_PARAM,
             LANG_PARAM,
             OpenApiParameter("column", int, description="栏目编号：本栏目的信息及同步到本栏目的信息"),
-            OpenApiParameter("type", str, enum=list(ITEM_MODELS), description="信息类型"),
+            OpenApiParameter("type", str, enum=doc.ITEM_TYPES, description="信息类型"),
             OpenApiParameter("organisation", int, description="发布机构编号（只含文章和该部门的预决算公开）"),
             OpenApiParameter("category", int, description="主题分类编号（只含文章）"),
             OpenApiParameter("from", str, description="发布日期起（含），如 2014-03-01"),
@@ -247,7 +230,7 @@ class ItemsView(ApiView):
     def answer(self, request, scope):
         size = page_size(request)
         cursor = decode_cursor(request)
-        kind = choice_param(request, "type", list(ITEM_MODELS))
+        kind = choice_param(request, "type", doc.ITEM_TYPES)
         organisation = int_param(request, "organisation")
         category = int_param(request, "category")
         validity = choice_param(request, "validity", VALIDITIES)
@@ -263,48 +246,22 @@ class ItemsView(ApiView):
             if column is None:
                 raise bad_param("column", f"本站没有编号为 {column_id} 的栏目")
 
+        # Each type lists its own items (one query each): where in the column or site they
+        # stand, which of the filters apply to it (a type a filter does not apply to is
+        # left out) and the date it is listed under are its serializer's.
+        filters = {"organisation": organisation, "category": category, "validity": validity}
         found = []
-        if kind in (None, "article"):
-            qs = articles()
-            if column is not None:
-                # The column's listing rows: its own items and those syndicated into it.
-                qs, moment_field, pk_field = (
-                    qs.filter(listings__column=column),
-                    "listings__published_at",
-                    "listings__article",
+        for name, model in api_item_types().items():
+            if kind in (None, name):
+                found += serializer_for(model).listed(
+                    root=scope.root,
+                    column=column,
+                    filters=filters,
+                    date_from=date_from,
+                    date_to=date_to,
+                    cursor=cursor,
+                    size=size,
                 )
-            else:
-                qs, moment_field, pk_field = qs.filter(path__startswith=scope.root.path), "published_at", "pk"
-            if organisation:
-                qs = qs.filter(organisation_id=organisation)
-            if category:
-                qs = qs.filter(category_id=category)
-            if validity:
-                qs = qs.filter(validity=validity)
-            if date_from:
-                qs = qs.filter(published_at__gte=date_from)
-            if date_to:
-                qs = qs.filter(published_at__lt=date_to)
-            qs = _keyset(qs, moment_field, pk_field, cursor).order_by(f"-{moment_field}", f"-{pk_field}")
-            found += [(a.published_at, a.pk, a) for a in qs[: size + 1]]
-        # The other types are listed under the column they are children of; of the article
-        # filters, only the organisation applies (a disclosure's department).
-        for name in ("topic", "disclosure", "interview"):
-            if kind not in (None, name) or category or validity or (organisation and name != "disclosure"):
-                continue
-            qs = LIST_QUERIES[name]()
-            if column is not None:
-                qs = qs.filter(path__startswith=column.path, depth=column.depth + 1)
-            else:
-                qs = qs.filter(path__startswith=scope.root.path)
-            if organisation:
-                qs = qs.filter(organisation_id=organisation)
-            if date_from:
-                qs = qs.filter(first_published_at__gte=date_from)
-            if date_to:
-                qs = qs.filter(first_published_at__lt=date_to)
-            qs = _keyset(qs, "first_published_at", "pk", cursor).order_by("-first_published_at", "-pk")
-            found += [(item.first_published_at, item.pk, item) for item in qs[: size + 1]]
         found.sort(key=lambda row: (row[0], row[1]), reverse=True)
         page, more = found[:size], len(found) > size
         next_cursor = encode_cursor(page[-1][0], page[-1][1]) if more else None
@@ -319,14 +276,20 @@ class ItemsView(ApiView):
 
 
 def _live_item(pk):
-    """The live item with this id (slicing rather than first(): no ORDER BY). Articles,
-    the most asked for, cost one query; another type one more to learn its type."""
-    found = list(articles_with_body().filter(pk=pk)[:1])
-    if not found:
-        content_type = Page.objects.filter(pk=pk, live=True).values_list("content_type_id", flat=True)[:1]
-        kind = item_type_of_content_type().get(next(iter(content_type), None))
-        if kind is not None and kind != "article":
-            found = list(DETAIL_QUERIES[kind]().filter(pk=pk)[:1])
+    """The live item with this id (slicing rather than first(): no ORDER BY). The most
+    asked-for type (its serializer's `looked_up_first`: articles) costs one query; another
+    type one more to learn its type."""
+    first = [serializer for serializer in api_serializers() if serializer.looked_up_first]
+    for serializer in first:
+        found = list(serializer.detail_queryset().filter(pk=pk)[:1])
+        if found:
+            return found[0]
+    content_type = Page.objects.filter(pk=pk, live=True).values_list("content_type_id", flat=True)[:1]
+    kind = item_type_of_content_type().get(next(iter(content_type), None))
+    serializer = serializer_for(api_item_types()[kind]) if kind is not None else None
+    if serializer is None or serializer in first:
+        return None
+    found = list(serializer.detail_queryset().filter(pk=pk)[:1])
     return found[0] if found else None
 
 
@@ -349,9 +312,9 @@ class ItemDetailView(ApiView):
         page = _live_item(pk)
         if page is None:
             raise not_found(f"信息 {pk} 不存在或未发布")
-        if isinstance(page, (ITEM_MODELS["article"], ITEM_MODELS["topic"])):
-            # An interview's live text and answers, and the previous year a disclosure is
-            # compared with, change without a publish of the page: those answers carry
+        if serializer_for(page).changes_only_on_publish:
+            # Some types change without a publish of the page (an interview's live text and
+            # answers, the previous year a disclosure is compared with): those answers carry
             # only their ETag, never a Last-Modified that would turn a change into a 304.
             self.last_modified = page.last_published_at
         return self.handle_in_language(
@@ -381,7 +344,7 @@ class PreviewView(ApiView):
         check_token(request.query_params.get("token") or request.headers.get("X-Preview-Token"), pk)
         check_id(pk, "信息")
         page = Page.objects.filter(pk=pk).first()
-        if page is None or not isinstance(page.specific, tuple(ITEM_MODELS.values())):
+        if page is None or not is_item(page.specific, api=True):
             raise not_found(f"信息 {pk} 不存在")
         draft = page.specific.get_latest_revision_as_object()
         lang = lang_of(request)

@@ -11,17 +11,15 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 from wagtail.models import Page
 
+from cms.items import is_item
+
 from . import admin_views
-from .items import ITEM_MODELS
 from .preview import make_token
 
 
 def preview_link(request, page_id):
     page = get_object_or_404(Page, pk=page_id).specific
-    if (
-        not isinstance(page, tuple(ITEM_MODELS.values()))
-        or not page.permissions_for_user(request.user).can_edit()
-    ):
+    if not is_item(page, api=True) or not page.permissions_for_user(request.user).can_edit():
         raise PermissionDenied
     token = make_token(page)
     url = request.build_absolute_uri(reverse("api-preview", args=[page.pk])) + f"?token={token}"
@@ -60,7 +58,7 @@ def keys_menu_item():
 
 @hooks.register("register_page_header_buttons")
 def preview_button(page, user, view_name=None, next_url=None):
-    if not isinstance(page.specific_deferred, tuple(ITEM_MODELS.values())):
+    if not is_item(page.specific_deferred, api=True):
         return []
     if not page.permissions_for_user(user).can_edit():
         return []

@@ -1,7 +1,7 @@
 """The `app` channel: when an item of a column whose 发布渠道 include 移动客户端 is first
-published, the app's users get a notification (title, summary, deep link). Items are
-articles, budget disclosures (whose summary is made from the department, year and 三公
-total) and online interviews (channels.content).
+published, the app's users get a notification (title, summary, deep link). The summary is
+the item type's own `push_summary()` (cms.items): a disclosure makes one from its
+department, year and 三公 total.
 
 An item is pushed once: later publishes (edits) of the same item are delivered without a
 second notification, and the idempotency key is per item, so a receiver that saw it
@@ -10,21 +10,20 @@ already (a retry after a lost answer) drops it too.
 
 from django.conf import settings
 
-from channels.adapters.base import ChannelAdapter, DeliveryError
-from channels.content import summary_of
+from channels.adapters import ChannelAdapter
 from channels.models import Delivery
 
-from .providers import Notification, PushError, get_provider
+from .providers import Notification, get_provider
 
 
 class AppPushAdapter(ChannelAdapter):
-    name = "app"
+    label = "移动客户端"
 
     def deliver(self, page, revision, delivery):
         earlier = (
             Delivery.objects.filter(
                 page_id=page.pk,
-                channel=self.name,
+                channel=delivery.channel,
                 action=Delivery.Action.DELIVER,
                 status=Delivery.Status.DELIVERED,
             )
@@ -37,12 +36,10 @@ class AppPushAdapter(ChannelAdapter):
         notification = Notification(
             item_id=page.pk,
             title=page.title,
-            summary=summary_of(page),
+            summary=page.push_summary(),
             deep_link=settings.PUSH_DEEP_LINK.format(id=page.pk),
             url=page.get_full_url() or "",
             site=site.hostname if site else "",
         )
-        try:
-            return get_provider().send(notification, f"portal-push-{page.pk}")
-        except PushError as exc:
-            raise DeliveryError(exc.reason, retryable=exc.retryable, code=exc.code) from exc
+        # A provider's PushError is a DeliveryError: the outbox takes it as it is.
+        return get_provider().send(notification, f"portal-push-{page.pk}")

@@ -1,7 +1,8 @@
 """The one module that talks to push providers.
 
 A provider takes a Notification and an idempotency key and sends it, or raises PushError
-with a Chinese reason and whether a later retry may succeed. Two are built in:
+(a DeliveryError: the outbox reads its Chinese reason, whether a later retry may succeed
+and its code as they are). Two are built in:
 
 - WebhookProvider (the default): POSTs the notification as JSON to PUSH_WEBHOOK_URL, signed
   with HMAC-SHA256 over "<timestamp>.<body>" (PUSH_WEBHOOK_SECRET) in X-Portal-Signature,
@@ -23,6 +24,8 @@ import requests
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from channels.adapters import DeliveryError
+
 
 @dataclass
 class Notification:
@@ -34,12 +37,8 @@ class Notification:
     site: str
 
 
-class PushError(Exception):
-    def __init__(self, reason, *, retryable=False, code=None):
-        super().__init__(reason)
-        self.reason = reason
-        self.retryable = retryable
-        self.code = code
+class PushError(DeliveryError):
+    """A notification the provider did not take."""
 
 
 class PushProvider:

@@ -13,9 +13,6 @@ import re
 from bs4 import BeautifulSoup, NavigableString
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
-
-from budgets.templatetags.budget_tags import amount
 
 from .links import rewrite_href
 
@@ -154,33 +151,6 @@ def table_chunks(value):
         cap = format_html("<caption>{}</caption>", caption) if caption and i == 0 else ""
         out.append(mark_safe(f"<table>{cap}{header}{''.join(chunk)}</table>"))  # noqa: S308 - cells escaped
     return out
-
-
-def disclosure_chunks(page):
-    """A disclosure's tables (DisclosurePage.table_views(), as on the full version) as
-    captioned tables of at most a chunk each, the header row repeating. Code and item share
-    the row header cell, which leaves a small screen room for the amounts; each table sits
-    in a scrollable region a keyboard can reach, for the wide ones."""
-    chunks = []
-    for view in page.table_views():
-        caption = gettext("Table %(number)s: %(title)s (10,000 yuan)") % {
-            "number": view["number"],
-            "title": view["title"],
-        }
-        data = [[gettext("Budget item"), *view["columns"]]]
-        data += [
-            [f"{row['code'] or ''} {row['item']}".strip(), *(amount(v) for v in row["amounts"])]
-            for row in view["rows"]
-        ]
-        value = {"data": data, "first_row_is_table_header": True, "first_col_is_header": True}
-        for i, table in enumerate(table_chunks({**value, "table_caption": caption})):
-            label = caption if i == 0 else gettext("%(caption)s (continued)") % {"caption": caption}
-            chunks.append(
-                format_html(
-                    '<div class="scroll" role="region" tabindex="0" aria-label="{}">{}</div>', label, table
-                )
-            )
-    return chunks
 
 
 def attachment_html(value):

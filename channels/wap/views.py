@@ -1,27 +1,34 @@
-"""Views of the WAP site: the home page, columns, articles and topics of the request's own
-site at `/wap/<page path>`, the budget column and its disclosures (预决算公开), online
-interviews (在线访谈), and the site search at `/wap/search/?q=`.
+"""Views of the WAP site: the pages of the request's own site at `/wap/<page path>`, and
+the site search at `/wap/search/?q=`.
 
 A page is found the way Wagtail's own serving finds it (Page.route from the site's root
 page by slug), so only live pages of the request's site are reachable: a draft, an
-unpublished page or a page of another site is a 404."""
+unpublished page or a page of another site is a 404. It is then rendered by the WAP view
+its type declares (`wap_view`, a dotted path: cms.items): the home page, columns,
+articles and topics here; the types of other apps (the budget column and its disclosures,
+online interviews) in their own app, with the helpers below (Wap, paginate, parts,
+page_status), so this module names no content app. A type that declares none is a 404."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+import functools
+
+from django.apps import apps
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
-from budgets.pages import BudgetColumnPage, DisclosurePage
-from cms.pages import ArticlePage, ColumnPage, HomePage, TopicPage
+from cms.listing import child_lists
+from cms.pages import ArticlePage, ColumnPage, TopicPage
+from cms.paging import page_of
 from cms.templatetags.portal_tags import china_time, column_feed, site_menu
-from interaction.interviews import Interview
 from search import service
-from search.analysis import EN, ZH
-from search.views import LABELS as SEARCH_LABELS
+from search.views import labels as search_labels
 from search.views import params_from
+from sites.language import profile_language
 from sites.portal import get_portal
 
 from . import body
@@ -29,99 +36,50 @@ from .links import wap_url
 
 # A page of a WAP list: short enough for a small screen and a few KB of HTML.
 PAGE_SIZE = 15
-# The page parameter of a column's interview list (the full site's name for it, too).
-INTERVIEWS_PAGE = "interviews_page"
 HOME_LATEST = 10
 HOME_FEED_COLUMNS = 6
 HOME_FEED_ITEMS = 5
 HOME_TOPICS = 8
 SEARCH_PAGE_SIZE = 10
 
-LABELS = {
-    ZH: {
-        "wap": "手机版",
-        "home": "首页",
-        "columns": "栏目导航",
-        "latest": "最新信息",
-        "topics": "专题专栏",
-        "subcolumns": "子栏目",
-        "more": "更多",
-        "empty": "暂无信息。",
-        "back": "返回",
-        "full": "电脑版",
-        "search": "搜索",
-        "keywords": "搜索关键词",
-        "prev": "上一页",
-        "next": "下一页",
-        "page_of": "第{number}页，共{total}页",
-        "published": "发布时间",
-        "source": "来源",
-        "author": "作者",
-        "index_number": "索引号",
-        "organisation": "发布机构",
-        "doc_number": "文号",
-        "written_at": "成文日期",
-        "validity": "有效性",
-        "attachments": "附件",
-        "sponsor": "主办单位",
-        "site_code": "网站标识码",
-        "icp": "ICP备案号",
-        "police": "公安机关备案号",
-        "tel": "联系电话",
-        "conac": "党政机关网站标识",
-        "error_report": "我为政府网站找错",
-        "sep": "：",
-        "not_found": "页面不存在",
-        "not_found_text": "您访问的页面不存在或已被移除。",
-    },
-    EN: {
-        "wap": "Mobile",
-        "home": "Home",
-        "columns": "Sections",
-        "latest": "Latest updates",
-        "topics": "Special topics",
-        "subcolumns": "Sub-sections",
-        "more": "More",
-        "empty": "No items yet.",
-        "back": "Back to",
-        "full": "Full version",
-        "search": "Search",
-        "keywords": "Keywords",
-        "prev": "Previous",
-        "next": "Next",
-        "page_of": "Page {number} of {total}",
-        "published": "Published",
-        "source": "Source",
-        "author": "Author",
-        "index_number": "Index No.",
-        "organisation": "Issuing organisation",
-        "doc_number": "Document No.",
-        "written_at": "Date written",
-        "validity": "Validity",
-        "attachments": "Attachments",
-        "sponsor": "Sponsor",
-        "site_code": "Website ID code",
-        "icp": "ICP filing No.",
-        "police": "Public security filing No.",
-        "tel": "Tel",
-        "conac": "Party and government website mark",
-        "error_report": "Report an error on this government website",
-        "sep": ": ",
-        "not_found": "Page not found",
-        "not_found_text": "The page you asked for does not exist or has been moved.",
-    },
-}
 
-
-def _language(portal):
-    return EN if portal.profile is not None and portal.profile.locale == "en" else ZH
-
-
-def _page_number(request, param="page"):
-    try:
-        return max(1, int(request.GET.get(param, 1)))
-    except (TypeError, ValueError):
-        return 1
+def labels():
+    """The WAP site's labels in the active language (the site's: sites.middleware)."""
+    return {
+        "wap": gettext("Mobile"),
+        "home": gettext("Home"),
+        "columns": gettext("Sections"),
+        "latest": gettext("Latest updates"),
+        "topics": gettext("Special topics"),
+        "subcolumns": gettext("Sub-sections"),
+        "more": gettext("More"),
+        "empty": gettext("No items yet."),
+        "back": gettext("Back to"),
+        "full": gettext("Full version"),
+        "search": pgettext("search button", "Search"),
+        "keywords": gettext("Keywords"),
+        "prev": gettext("Previous"),
+        "next": gettext("Next"),
+        "published": gettext("Published"),
+        "source": gettext("Source"),
+        "author": gettext("Author"),
+        "index_number": gettext("Index No."),
+        "organisation": gettext("Issuing organisation"),
+        "doc_number": gettext("Document No."),
+        "written_at": gettext("Date written"),
+        "validity": gettext("Validity"),
+        "attachments": gettext("Attachments"),
+        "sponsor": gettext("Sponsor"),
+        "site_code": gettext("Website ID code"),
+        "icp": gettext("ICP filing No."),
+        "police": gettext("Public security filing No."),
+        "tel": pgettext("contact telephone", "Tel"),
+        "conac": gettext("Party and government website mark"),
+        "error_report": gettext("Report an error on this government website"),
+        "sep": pgettext("label separator", ": "),
+        "not_found": gettext("Page not found"),
+        "not_found_text": gettext("The page you asked for does not exist or has been moved."),
+    }
 
 
 class Wap:
@@ -131,8 +89,9 @@ class Wap:
         self.request = request
         self.portal = get_portal(request)
         self.site_id = self.portal.site.pk if self.portal.site else None
-        self.language = _language(self.portal)
-        self.labels = LABELS[self.language]
+        self.language = profile_language(self.portal.profile)  # a Django language code
+        with translation.override(self.language):
+            self.labels = labels()
 
     def url(self, page):
         return wap_url(page, self.request, self.site_id)
@@ -196,24 +155,24 @@ def page_view(request, path=""):
     if page.get_view_restrictions().exists():
         # The full version asks for the password or login; the WAP site has no forms for it.
         return HttpResponseRedirect(page.get_url(request))
-    if isinstance(page, HomePage):
-        return _home(request, wap, page)
-    if isinstance(page, BudgetColumnPage):  # before ColumnPage: it is one
-        return _budget_column(request, wap, page)
-    if isinstance(page, DisclosurePage):
-        return _disclosure(request, wap, page)
-    if isinstance(page, Interview):
-        return _interview(request, wap, page)
-    if isinstance(page, ColumnPage):
-        return _column(request, wap, page)
-    if isinstance(page, ArticlePage):
-        return _article(request, wap, page)
-    if isinstance(page, TopicPage):
-        return _topic(request, wap, page)
-    return _not_found(request, wap)
+    view = wap_view_of(page)
+    if view is None:
+        return _not_found(request, wap)
+    return view(request, wap, page)
 
 
-def _home(request, wap, page):
+def wap_view_of(page):
+    """The WAP view function `(request, wap, page)` a page's type declares (its `wap_view`,
+    cms.items; a type of its own kind, like the budget column, declares its own), or None."""
+    return _view(getattr(type(page), "wap_view", "") or "")
+
+
+@functools.cache
+def _view(path):
+    return import_string(path) if path else None
+
+
+def home_view(request, wap, page):
     columns = ColumnPage.objects.live().child_of(page).filter(show_in_menus=True)[:HOME_FEED_COLUMNS]
     feeds = [(column.title, wap.url(column), wap.feed(column, HOME_FEED_ITEMS)) for column in columns]
     topics = TopicPage.objects.live().descendant_of(page)[:HOME_TOPICS]
@@ -236,25 +195,38 @@ def _home(request, wap, page):
     )
 
 
-def _paginate(items, request, size, param="page"):
-    paginator = Paginator(items, size)
-    try:
-        return paginator.page(_page_number(request, param))
-    except (EmptyPage, PageNotAnInteger):
-        return paginator.page(paginator.num_pages)
+def paginate(items, request, size, param="page"):
+    """The page of `items` that ?<param>= asks for, as on the full site (cms.paging)."""
+    return page_of(items, request.GET.get(param, 1), size)
 
 
-def _column(request, wap, page):
-    page_obj = _paginate(page.articles(), request, PAGE_SIZE)
-    subcolumns = page.child_sections(ColumnPage, TopicPage)
-    # An interview column (在线访谈) holds interviews as well as articles about them; they
-    # page on their own (?interviews_page=), as on the full site.
-    interviews = _paginate(
-        Interview.objects.live().child_of(page).order_by("-starts_at", "-pk"),
-        request,
-        PAGE_SIZE,
-        param=INTERVIEWS_PAGE,
-    )
+def _with_subclasses(*models):
+    """The installed page models that are (or derive from) one of `models`: a column of a
+    kind of its own (the budget column) is a sub-column as well."""
+    return [model for model in apps.get_models() if issubclass(model, models)]
+
+
+def column_view(request, wap, page):
+    page_obj = paginate(page.articles(), request, PAGE_SIZE)
+    subcolumns = page.child_sections(*_with_subclasses(ColumnPage, TopicPage))
+    # Pages of other apps' types among the children (cms.listing.ChildList: the interviews
+    # of an 在线访谈 column beside the articles about them), each list paged on its own
+    # (?<key>_page=, e.g. ?interviews_page=), as on the full site.
+    lists = []
+    for child_list in child_lists():
+        ids = child_list.child_ids(page)
+        if not ids:
+            continue
+        list_page = paginate(ids, request, PAGE_SIZE, param=child_list.page_param)
+        lists.append(
+            {
+                "heading": child_list.heading,
+                "rows": [(row, wap.url(row.page)) for row in child_list.rows(list_page.object_list)],
+                "page_obj": list_page,
+                "page_status": page_status(wap, list_page),
+                "param": child_list.page_param,
+            }
+        )
     return render(
         request,
         "wap/column.html",
@@ -262,91 +234,30 @@ def _column(request, wap, page):
             page,
             rows=wap.rows(page_obj.object_list),
             page_obj=page_obj,
-            page_status=_page_status(wap, page_obj),
+            page_status=page_status(wap, page_obj),
             subcolumns=[(c.title, wap.url(c)) for c in subcolumns],
-            interviews=[(i, wap.url(i)) for i in interviews.object_list],
-            interviews_page=interviews,
-            interviews_status=_page_status(wap, interviews),
-            interviews_param=INTERVIEWS_PAGE,
+            child_lists=lists,
         ),
     )
 
 
-def _budget_column(request, wap, page):
-    """The 预决算公开 column: its live disclosures (BudgetColumnPage.disclosures(), newest
-    year first), `?year=` as on the full version, WAP-sized pages."""
-    years = page.years()
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and int(year) in years else None
-    items = page.disclosures().defer("tables")
-    if year is not None:
-        items = items.filter(year=year)
-    page_obj = _paginate(items, request, PAGE_SIZE)
-    return render(
-        request,
-        "wap/budget_column.html",
-        wap.context(
-            page,
-            rows=[(item.title, wap.url(item), body_date(item.first_published_at)) for item in page_obj],
-            page_obj=page_obj,
-            page_status=_page_status(wap, page_obj),
-            years=years,
-            year=year,
-        ),
-    )
+def page_status(wap, page_obj):
+    """The "page n of m" line, in the site's language."""
+    with translation.override(wap.language):
+        return gettext("Page %(number)s of %(total)s") % {
+            "number": page_obj.number,
+            "total": page_obj.paginator.num_pages,
+        }
 
 
-def _disclosure(request, wap, page):
-    """A disclosure over server-side pages: the facts and the 三公 comparison open page 1,
-    the nine tables follow (each cut between rows with its header repeated when long), the
-    downloads close the last page. Figures come from the page's own methods, as on the
-    full version."""
-    page_obj, part = _parts(request, body.disclosure_chunks(page))
-    context = {"page_obj": page_obj, "part": part, "page_status": _page_status(wap, page_obj)}
-    if page_obj.number == 1:
-        previous = page.previous()
-        context["previous"] = previous
-        context["changes"] = page.sangong_changes(previous)
-    context["downloads"] = not page_obj.has_next()
-    return render(request, "wap/disclosure.html", wap.context(page, **context))
-
-
-def _interview(request, wap, page):
-    """An interview: status, schedule, guests, video and photos open page 1; the archived
-    transcript, the live text and the approved questions with their answers follow over
-    server-side pages, as an article's body does (a long event's record can be far over
-    the budget). The data is the full version's (Interview.get_context, which reads
-    questions only through Question.objects.public()); asking is done on the full version."""
-    context = page.get_context(request)
-    record = render_to_string("wap/_interview_record.html", {**context, "page": page}, request=request)
-    page_obj, part = _parts(request, body.rich_text_chunks(record, request.get_host()))
-    return render(
-        request,
-        "wap/interview.html",
-        wap.context(
-            page,
-            part=part,
-            page_obj=page_obj,
-            page_status=_page_status(wap, page_obj),
-            guests=context["guests"],
-            photos=[(body.image_html(p.image, alt=p.caption), p.caption) for p in context["photos"]],
-            ask_url=page.get_url(request) + "#ask" if page.is_open_for_questions else None,
-        ),
-    )
-
-
-def _page_status(wap, page_obj):
-    return wap.labels["page_of"].format(number=page_obj.number, total=page_obj.paginator.num_pages)
-
-
-def _parts(request, chunks):
-    parts = body.group_parts(chunks)
-    page_obj = _paginate(parts, request, 1)
+def parts(request, chunks):
+    """The server-side page (?page=) of a long body's chunks: (page_obj, its chunks)."""
+    page_obj = paginate(body.group_parts(chunks), request, 1)
     return page_obj, page_obj.object_list[0]
 
 
-def _article(request, wap, page):
-    page_obj, part = _parts(request, body.article_chunks(page.body, request.get_host()))
+def article_view(request, wap, page):
+    page_obj, part = parts(request, body.article_chunks(page.body, request.get_host()))
     attachments = []
     if not page_obj.has_next():  # the list of attachments closes the article
         attachments = [
@@ -360,7 +271,7 @@ def _article(request, wap, page):
             page,
             part=part,
             page_obj=page_obj,
-            page_status=_page_status(wap, page_obj),
+            page_status=page_status(wap, page_obj),
             attachments=attachments,
             published=body_date(page.display_time),
             cover=body.image_html(page.cover_image) if page.cover_image_id and page_obj.number == 1 else "",
@@ -368,13 +279,13 @@ def _article(request, wap, page):
     )
 
 
-def _topic(request, wap, page):
+def topic_view(request, wap, page):
     chunks = body.topic_chunks(page.sections, wap.url, wap.feed, request.get_host())
-    page_obj, part = _parts(request, chunks)
+    page_obj, part = parts(request, chunks)
     return render(
         request,
         "wap/topic.html",
-        wap.context(page, part=part, page_obj=page_obj, page_status=_page_status(wap, page_obj)),
+        wap.context(page, part=part, page_obj=page_obj, page_status=page_status(wap, page_obj)),
     )
 
 
@@ -409,7 +320,7 @@ def search_view(request):
             first_number=(params.page - 1) * SEARCH_PAGE_SIZE + 1,
             prev_page=params.page - 1 if params.page > 1 else None,
             next_page=params.page + 1 if params.page < pages else None,
-            search_labels=SEARCH_LABELS[params.language],
+            search_labels=search_labels(params.language, answer["count"] if answer else None),
             full_url=reverse("search") + (f"?{request.GET.urlencode()}" if request.GET else ""),
         ),
     )

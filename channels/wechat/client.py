@@ -22,6 +22,8 @@ from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 from wechatpy.session import SessionStorage
 
+from channels.adapters import DeliveryError
+
 logger = logging.getLogger(__name__)
 
 #: WeChat error codes worth another attempt: busy, token invalid/expired, rate limit.
@@ -55,17 +57,15 @@ REASONS = {
 }
 
 
-class WeChatAPIError(Exception):
-    """A WeChat call that failed. `reason` is for editors (Chinese); `retryable` says if
-    trying again later may succeed; `ambiguous` says the request may have been carried out
-    all the same (a timeout or a gateway error after it was sent), so repeating a call
-    that is not idempotent may do it twice."""
+class WeChatAPIError(DeliveryError):
+    """A WeChat call that failed: a DeliveryError whose `code` is WeChat's errcode (None
+    for a transport failure). `reason` is for editors (Chinese); `retryable` says if trying
+    again later may succeed; `ambiguous` says the request may have been carried out all
+    the same (a timeout or a gateway error after it was sent), so repeating a call that is
+    not idempotent may do it twice."""
 
     def __init__(self, reason, *, code=None, retryable=False, ambiguous=False):
-        super().__init__(reason)
-        self.reason = reason
-        self.code = code
-        self.retryable = retryable
+        super().__init__(reason, retryable=retryable, code=code)
         self.ambiguous = ambiguous
 
 

@@ -14,30 +14,27 @@ from bs4 import BeautifulSoup, Comment
 from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
+from cms import sanitize
+
 TITLE_MAX = 32
 AUTHOR_MAX = 16
 DIGEST_MAX = 128
 CONTENT_MAX_CHARS = 20_000
 CONTENT_MAX_BYTES = 1024 * 1024
 
-ALLOWED_TAGS = {
-    "p", "section", "span", "strong", "em", "br", "h1", "h2", "h3", "h4", "ul", "ol", "li",
-    "table", "thead", "tbody", "tr", "th", "td", "img", "blockquote", "a",
-}  # fmt: skip
-#: removed with their content (the rest are unwrapped: their text stays)
-DROP_WITH_CONTENT = {"script", "style", "iframe", "video", "audio", "form", "object", "embed", "noscript"}
+# The portal's own allow-list (cms.sanitize), as WeChat's editor takes it: it has <section>
+# and <h1> but turns b/i/u and <div> into something else, so those are unwrapped here.
+ALLOWED_TAGS = (sanitize.ALLOWED_TAGS - {"b", "i", "u", "div"}) | {"section", "h1"}
+#: removed with their content (the rest are unwrapped: their text stays); WeChat also
+#: plays no media and takes no forms.
+DROP_WITH_CONTENT = sanitize.CLEAN_CONTENT_TAGS | {"video", "audio", "form"}
 ALLOWED_CSS = {
     "color", "background-color", "font-size", "font-weight", "font-style", "line-height",
     "text-align", "text-indent", "text-decoration", "margin", "margin-top", "margin-bottom",
     "padding", "border", "border-collapse", "border-left", "width", "max-width", "height",
     "vertical-align", "letter-spacing", "display",
 }  # fmt: skip
-ALLOWED_ATTRS = {
-    "a": {"href"},
-    "img": {"src", "alt"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan"},
-}
+ALLOWED_ATTRS = sanitize.ALLOWED_ATTRIBUTES
 
 #: WeChat shows no stylesheet: these are the portal's article styles, inlined.
 BASE_STYLES = {

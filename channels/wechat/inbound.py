@@ -28,8 +28,7 @@ from channels import outbox
 from channels.models import Delivery
 from cms.models import ArticlePage, ColumnPage
 from search import service
-from search.analysis import EN, ZH
-from sites.models import SiteProfile
+from search.language import analysis_language
 
 from .menu import COLUMN_KEY, build_menu, menu_titles, search_url
 from .models import WeChatArticle
@@ -144,10 +143,6 @@ def time_box(seconds, *, clock=time.monotonic):
 # --- answers --------------------------------------------------------------------------
 
 
-def _language(site):
-    return EN if SiteProfile.for_site(site).locale == "en" else ZH
-
-
 def _cover_url(site, page_id):
     page = ArticlePage.objects.filter(pk=page_id).select_related("cover_image").first()
     if not page or not page.cover_image:
@@ -164,7 +159,7 @@ def best_hit(site, query, *, timeout=None):
     timeout = getattr(settings, "WECHAT_SEARCH_TIMEOUT", 3.0) if timeout is None else timeout
     with time_box(timeout):
         answer = service.search(
-            service.SearchParams(q=query, language=_language(site), site_id=site.pk, page_size=1)
+            service.SearchParams(q=query, language=analysis_language(site), site_id=site.pk, page_size=1)
         )
         if not answer["results"]:
             return None, 0

@@ -39,6 +39,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from PIL import Image as PILImage
 
+from channels.adapters import DeliveryError, DeliveryPending
+
 from .client import PortalWeChatClient, WeChatAPIError
 from .html import WeChatHTML, check_limits
 from .models import WeChatAccount, WeChatArticle, WeChatMassSend, WeChatUpload
@@ -58,23 +60,15 @@ PUBLISH_FAILURES = {
 }
 
 
-class PublishError(Exception):
-    """A publish that did not happen; `reason` is for editors."""
-
-    def __init__(self, reason, *, retryable=False, code=None):
-        super().__init__(reason)
-        self.reason = reason
-        self.retryable = retryable
-        self.code = code
+class PublishError(DeliveryError):
+    """A publish that did not happen (the outbox's DeliveryError); `reason` is for editors."""
 
 
-class PublishPending(Exception):
+class PublishPending(DeliveryPending):
     """WeChat has the job and is still publishing it; check again after `after` s."""
 
     def __init__(self, record, *, after):
-        super().__init__("微信正在发布")
-        self.reason = f"已提交微信发布（publish_id {record.publish_id}），等待微信返回结果"
-        self.after = after
+        super().__init__(f"已提交微信发布（publish_id {record.publish_id}），等待微信返回结果", after=after)
 
 
 def account_for(page):

@@ -1,5 +1,6 @@
-"""URLs of the WeChat channel, mounted at /wechat/: the callback of each account (by AppID)
-and the admin page that pushes the menus."""
+"""URLs of the WeChat channel: the callback of each account (by AppID), mounted at
+/wechat/; and the channel's admin views, which WeChatAdapter.admin_urls mounts at
+/admin/channels/wechat/ (namespace portal_channels:wechat)."""
 
 from django.urls import path
 
@@ -7,6 +8,10 @@ from . import views
 
 app_name = "wechat"
 urlpatterns = [
-    path("admin/menu/", views.menu_admin, name="menu_admin"),
     path("<str:appid>/", views.callback, name="callback"),
+]
+
+admin_urlpatterns = [
+    path("menu/", views.menu_admin, name="menu"),
+    path("page/<int:page_id>/notify/", views.notify_followers, name="notify"),
 ]

@@ -1,5 +1,6 @@
-"""The Official Account's callback (`/wechat/<appid>/`), the admin page that pushes each
-site's menu, and the editor's "notify followers" (mass send) action on a page.
+"""The Official Account's callback (`/wechat/<appid>/`), and the channel's admin parts
+(urls.admin_urlpatterns, under /admin/channels/wechat/): the page that pushes each site's
+menu, and the editor's "notify followers" (mass send) panel and action on a page.
 
 The callback checks WeChat's signature before anything else (403, nothing processed),
 bounds the body (413), decrypts safe-mode (AES) messages with wechatpy's WeChatCrypto,
@@ -16,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -127,7 +129,7 @@ def menu_admin(request):
             messages.error(request, exc.reason)
         else:
             messages.success(request, f"已将菜单推送到“{site.site_name or site.hostname}”的公众号。")
-        return redirect("wechat:menu_admin")
+        return redirect("portal_channels:wechat:menu")
     rows = []
     for account in WeChatAccount.objects.exclude(appid="").select_related("site").order_by("site__hostname"):
         rows.append({"account": account, "site": account.site, "menu": build_menu(account.site)})
@@ -139,9 +141,25 @@ class MenuAdminItem(MenuItem):
         return request.user.has_perm(MENU_PERMISSION)
 
 
-def admin_menu_item():
-    """For `register_settings_menu_item`: Settings → 公众号菜单."""
-    return MenuAdminItem("公众号菜单", reverse("wechat:menu_admin"), name="wechat-menu", icon_name="list-ul")
+def menu_admin_item():
+    """Settings → 公众号菜单 (WeChatAdapter.settings_menu_items)."""
+    return MenuAdminItem(
+        "公众号菜单", reverse("portal_channels:wechat:menu"), name="wechat-menu", icon_name="list-ul"
+    )
+
+
+def notify_panel(request, page):
+    """The channel's section of a page's 发布渠道 view (WeChatAdapter.page_panel): the
+    published article's "notify followers" action, or nothing before it is published."""
+    article = publish.published_article(page)
+    if article is None:
+        return ""
+    context = {
+        "page": page,
+        "send": publish.mass_send_for(article),
+        "can_publish": page.permissions_for_user(request.user).can_publish(),
+    }
+    return render_to_string("channels/wechat/_notify_panel.html", context, request=request)
 
 
 @require_admin_access

@@ -10,24 +10,15 @@ from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
-from cms.disclosure import Validity
-from cms.pages import ArticlePage, ColumnPage, TopicPage
+from cms.disclosure import VALIDITY_LABELS
 
 register = template.Library()
 
 # P01: PubDate is Beijing time whatever the server's time zone.
 CHINA_TZ = ZoneInfo("Asia/Shanghai")
 PUB_DATE_FORMAT = "%Y-%m-%d %H:%M"
-
-VALIDITY_LABELS = {
-    Validity.VALID: _("Valid"),
-    Validity.AMENDED: _("Amended"),
-    Validity.REPEALED: _("Repealed"),
-    Validity.EXPIRED: _("Expired"),
-}
 
 
 @register.simple_tag(takes_context=True)
@@ -66,36 +57,9 @@ def page_meta(page, portal, request):
         ("SiteDomain", portal.site.hostname if portal.site else ""),
         ("SiteIDCode", portal.profile.site_code if portal.profile else ""),
     ]
-    if isinstance(page, ColumnPage):
-        tags += [
-            ("ColumnName", page.title),
-            ("ColumnDescription", page.description or page.search_description or page.title),
-            ("ColumnKeywords", page.keywords or page.title),
-            ("ColumnType", page.column_type),
-        ]
-    elif isinstance(page, ArticlePage):
-        column = (
-            ColumnPage.objects.filter(path=page.path[: -page.steplen]).only("title", "column_type").first()
-        )
-        if column is not None:
-            tags += [("ColumnName", column.title), ("ColumnType", column.column_type)]
-        tags += [
-            ("ArticleTitle", page.title),
-            ("PubDate", china_time(page.display_time)),
-            ("ContentSource", page.source or (page.organisation.name if page.organisation else portal.name)),
-        ]
-        optional = [
-            ("Keywords", page.keywords),
-            ("Author", page.author),
-            ("Description", page.summary or page.search_description),
-        ]
-        if page.cover_image_id and page.cover_image:
-            image_url = page.cover_image.file.url
-            optional.append(("Image", request.build_absolute_uri(image_url) if request else image_url))
-        optional.append(("Url", page.get_full_url(request)))
-        tags += [(name, value) for name, value in optional if value]
-    elif isinstance(page, TopicPage):
-        tags += [("ColumnName", page.title), ("ColumnDescription", page.summary or page.title)]
+    label_tags = getattr(page, "page_label_tags", None)
+    if label_tags is not None:  # an item type of cms.items: it says its own tags
+        tags += label_tags(portal, request, china_time)
     return tags
 
 

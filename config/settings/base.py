@@ -174,7 +174,7 @@ SCHEDULED_PUBLISHING_INTERVAL = 60
 # due retries and abandoned deliveries.
 PERIODIC_TASKS = [
     "cms.tasks.publish_scheduled",
-    "channels.tasks.sweep_deliveries",
+    "channels.outbox.sweep_deliveries",
     "cms.validity.apply_expiry_dates",
 ]
 
@@ -214,19 +214,24 @@ SEARCH_ELASTICSEARCH = {
 SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_PAGE_SIZE = 50
 
-# Delivery channels: channel key → adapter class (dotted path), the way Wagtail picks
-# search backends. Columns choose which of web/wap/wechat/app their items go to.
+# Delivery channels (channels/, docs/channels.md): channel key → adapter class (dotted
+# path), the way Wagtail picks search backends. This is the one list of channels: columns
+# offer the configured ones (each adapter's label), and a channel added here needs no
+# migration. The app channel is added below once a push provider is configured.
 CHANNEL_ADAPTERS = {
-    "web": "channels.adapters.web.WebAdapter",
-    "wap": "channels.adapters.wap.WapAdapter",
+    "web": "channels.web.adapter.WebAdapter",
+    "wap": "channels.wap.adapter.WapAdapter",
+    "wechat": "channels.wechat.adapter.WeChatAdapter",
 }
 # The outbox (channels/outbox.py): bounded retries with exponential backoff, and a lease
 # after which a running delivery of a dead worker is resumed.
-CHANNEL_MAX_ATTEMPTS = 5
-CHANNEL_RETRY_BASE_SECONDS = 30
-CHANNEL_RETRY_MAX_SECONDS = 3600
-CHANNEL_LEASE_SECONDS = 300
-CHANNEL_ADAPTERS["wechat"] = "channels.adapters.wechat.WeChatAdapter"
+CHANNEL_MAX_ATTEMPTS = 5  # attempts before a retryable failure becomes final
+CHANNEL_RETRY_BASE_SECONDS = 30  # first retry delay; each further retry waits twice as long
+CHANNEL_RETRY_MAX_SECONDS = 3600  # cap on one delay
+CHANNEL_LEASE_SECONDS = 300  # a running row older than this belongs to a dead worker
+# How long an enqueued row may wait before the sweep enqueues it again (a lost enqueue:
+# Redis down at commit).
+CHANNEL_SWEEP_GRACE_SECONDS = 60
 WECHAT_API_BASE_URL = os.environ.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com/")
 
 # --- App API (channels/api, docs/api.md) ----------------------------------------------
@@ -266,10 +271,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "PREPROCESSING_HOOKS": ["channels.api.schema.only_app_api"],
-    "POSTPROCESSING_HOOKS": [
-        "drf_spectacular.hooks.postprocess_schema_enums",
-        "channels.api.schema.add_search_endpoints",
-    ],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
     "ENUM_NAME_OVERRIDES": {
         "ItemTypeEnum": "channels.api.serializers.ITEM_TYPES",
         "ChangeOpEnum": ["upsert", "delete"],

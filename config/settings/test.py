@@ -16,6 +16,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 DEMO_ACCOUNTS_ENABLED = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The test database is thrown away: its commits need not wait for the disk.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not ":memory:", so tests that publish from several threads at once see one
     # database (an in-memory one is private to its connection).
@@ -25,3 +28,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 # The demo cluster and the HTTP stand-ins (demo/): development and tests only.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo.apps.DemoConfig"]
+# A page type declared in one file (tests/itemtype): proves the item protocol reaches every
+# channel without edits in search/ or channels/.
+INSTALLED_APPS += ["tests.itemtype.apps.ItemTypeTestConfig"]

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.http import http_date
 
 from bench.pages import add_articles
+from cms.items import item_types
 from tests.factories import make_article, make_column, make_site
 
 from .conftest import T0, WWW
@@ -72,11 +73,13 @@ def test_query_count_is_the_same_for_10_and_100_items(client, django_assert_num_
     news = make_column(www.home, "工作动态", slug="news")
     add_articles(news, ({"title": f"信息{i}", "slug": f"i{i}"} for i in range(120)))
     client.get("/api/v1/items/", {"page_size": 1}, HTTP_HOST=WWW)
-    # One query per item type (article, topic, disclosure, interview), one for the
-    # items' columns, and the site, its profile and the latest change.
-    with django_assert_num_queries(8):
+    # One query per item type of the API (article, topic, disclosure, interview, and the
+    # test settings' notice of tests/itemtype), one for the items' columns, and the site,
+    # its profile and the latest change.
+    queries = len(item_types(api=True)) + 4
+    with django_assert_num_queries(queries):
         assert len(client.get("/api/v1/items/", {"page_size": 10}, HTTP_HOST=WWW).json()["results"]) == 10
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(queries):
         assert len(client.get("/api/v1/items/", {"page_size": 100}, HTTP_HOST=WWW).json()["results"]) == 100
 
 
@@ -180,3 +183,13 @@ class BadInputTests(TestCase):
         self.problem("/api/v1/sites/99999/", 404)
         response = self.client.get("/api/v1/items/", HTTP_HOST="unknown.example")
         assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_unknown_api_address_is_a_problem_and_an_unknown_page_the_sites_404(client):
+    make_site(WWW, "郴州市人民政府", code="4310000001")
+    api = client.get("/api/v1/no-such-endpoint/", HTTP_HOST=WWW)
+    assert api.status_code == 404 and api["Content-Type"].startswith("application/problem+json")
+    assert "/api/v1/docs/" in api.json()["detail"]
+    page = client.get("/no-such-page/", HTTP_HOST=WWW)
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")

@@ -4,8 +4,8 @@ adapter without its client's backoff sleeps."""
 
 import threading
 
-from channels.adapters.base import ChannelAdapter
-from channels.adapters.wechat import WeChatAdapter
+from channels.adapters import ChannelAdapter
+from channels.wechat.adapter import WeChatAdapter
 
 calls = []
 outcomes = {}  # channel -> list of DeliveryError or dict, consumed in order
@@ -19,7 +19,7 @@ def reset():
 
 
 class ScriptedAdapter(ChannelAdapter):
-    name = "scripted"
+    # No label: editors would see the channel's key.
 
     def _outcome(self, action, page, delivery):
         calls.append((action, delivery.channel, page.pk, delivery.pk))
@@ -38,6 +38,12 @@ class ScriptedAdapter(ChannelAdapter):
 
     def withdraw(self, page, delivery):
         return self._outcome("withdraw", page, delivery)
+
+
+class ScriptedWeChatAdapter(ScriptedAdapter):
+    """Scripted, and called what the real WeChat adapter is called."""
+
+    label = WeChatAdapter.label
 
 
 def gate(channel):

@@ -7,11 +7,12 @@ from channels.adapters import get_adapter
 from . import adapters
 
 SCRIPTED = "tests.channels.adapters.ScriptedAdapter"
+SCRIPTED_WECHAT = "tests.channels.adapters.ScriptedWeChatAdapter"
 
 
 @pytest.fixture
 def scripted(settings):
-    settings.CHANNEL_ADAPTERS = {"web": SCRIPTED, "wap": SCRIPTED, "wechat": SCRIPTED}
+    settings.CHANNEL_ADAPTERS = {"web": SCRIPTED, "wap": SCRIPTED, "wechat": SCRIPTED_WECHAT}
     get_adapter.cache_clear()
     adapters.reset()
     yield adapters

@@ -73,7 +73,8 @@ def test_a_row_of_a_channel_switched_off_since_fails_with_a_reason(scripted, set
     row = rows(article, channel="wechat")[0]
     assert outbox.run(row.pk) == "failed"
     row.refresh_from_db()
-    assert row.last_error == "未配置“微信公众号”渠道的发送程序，请联系平台管理员。"
+    # Without its adapter the channel has no label of its own: editors read its key.
+    assert row.last_error == "未配置“wechat”渠道的发送程序，请联系平台管理员。"
     assert scripted.calls == []
 
 
@@ -280,7 +281,7 @@ def test_deliveries_are_queued_ahead_of_bulk_work_and_web_ahead_of_slow_channels
     from django_tasks import task_backends
 
     settings.CHANNEL_ADAPTERS = {
-        "web": "channels.adapters.web.WebAdapter",
+        "web": "channels.web.adapter.WebAdapter",
         "wechat": "tests.channels.adapters.ScriptedAdapter",
     }
     article = make_article(column)
@@ -345,7 +346,7 @@ def test_poke_checks_a_waiting_row_now(scripted, column, django_capture_on_commi
 
 
 class TestIdleWorkerWait:
-    """channels.tasks.wait_while_idle: an idle database worker waits for a check due within
+    """channels.outbox.wait_while_idle: an idle database worker waits for a check due within
     its polling interval instead of sleeping past it; it never waits while other work is
     ready, nor for a check that is far off."""
 
@@ -364,7 +365,7 @@ class TestIdleWorkerWait:
         return task_backends["default"]
 
     def run(self, row, backend, clock):
-        from channels.tasks import wait_while_idle
+        from channels.outbox import wait_while_idle
 
         slept = []
 
@@ -395,7 +396,7 @@ class TestIdleWorkerWait:
             assert self.run(waiting, backend, clock) == []
 
     def test_bulk_work_waits_for_the_check(self, waiting, backend):
-        from channels.tasks import sweep_deliveries
+        from channels.outbox import sweep_deliveries
 
         with time_machine.travel(T0, tick=False) as clock:
             sweep_deliveries.enqueue()  # default priority, below deliveries

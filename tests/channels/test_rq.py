@@ -1,5 +1,6 @@
 """Production settings enqueue the outbox's tasks on RQ, against the real Redis on
-127.0.0.1:6379 (database 14, emptied before and after). The settings are loaded in a
+127.0.0.1:6379 (database 14, or PORTAL_TEST_REDIS_DB: the SQLite and PostgreSQL suites run
+side by side in CI with one each; emptied before and after). The settings are loaded in a
 child process, as production loads them: django-rq reads its queues at import time."""
 
 import json
@@ -11,7 +12,7 @@ import pytest
 import redis
 from django.conf import settings
 
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('PORTAL_TEST_REDIS_DB', 14))}"
 
 SCRIPT = """
 import json, datetime as dt
@@ -21,7 +22,7 @@ import django_rq
 from django.utils import timezone
 from rq.registry import ScheduledJobRegistry
 from channels import outbox
-from channels.tasks import deliver
+from channels.outbox import deliver
 
 now_result = deliver.enqueue(101)
 outbox.enqueue([102], run_after=timezone.now() + dt.timedelta(seconds=60))

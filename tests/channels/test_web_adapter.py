@@ -43,7 +43,7 @@ def cache_server():
 
 @pytest.fixture
 def web_only(settings):
-    settings.CHANNEL_ADAPTERS = {"web": "channels.adapters.web.WebAdapter"}
+    settings.CHANNEL_ADAPTERS = {"web": "channels.web.adapter.WebAdapter"}
     get_adapter.cache_clear()
     yield
     get_adapter.cache_clear()
@@ -124,7 +124,7 @@ def test_without_a_frontend_cache_delivery_is_a_no_op(tree, settings):
 
 
 def test_wap_channel_purges_the_wap_addresses_of_the_page_and_its_lists(settings, frontend_cache):
-    settings.CHANNEL_ADAPTERS = {"wap": "channels.adapters.wap.WapAdapter"}
+    settings.CHANNEL_ADAPTERS = {"wap": "channels.wap.adapter.WapAdapter"}
     get_adapter.cache_clear()
     try:
         site = make_site("www.test.localhost")

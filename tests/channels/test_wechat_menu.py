@@ -109,10 +109,10 @@ def test_command_dry_run_sends_nothing(standin, account):  # noqa: F811
 def test_admin_page_lists_and_pushes_the_menu(standin, account, client):  # noqa: F811
     make_column(account.site.root_page, title="政务动态", show_in_menus=True)
     client.force_login(make_user("admin", superuser=True))
-    page = client.get("/wechat/admin/menu/")
+    page = client.get("/admin/channels/wechat/menu/")
     assert page.status_code == 200
     assert "政务动态" in page.content.decode()
-    response = client.post("/wechat/admin/menu/", {"site": account.site.pk}, follow=True)
+    response = client.post("/admin/channels/wechat/menu/", {"site": account.site.pk}, follow=True)
     assert "已将菜单推送" in response.content.decode()
     assert standin.menu["button"][0]["name"] == "政务动态"
 
@@ -120,11 +120,13 @@ def test_admin_page_lists_and_pushes_the_menu(standin, account, client):  # noqa
 def test_admin_page_needs_the_account_permission(standin, account, client):  # noqa: F811
     from django.contrib.auth.models import Permission
 
-    assert client.post("/wechat/admin/menu/", {"site": account.site.pk}).status_code == 302  # to login
+    assert (
+        client.post("/admin/channels/wechat/menu/", {"site": account.site.pk}).status_code == 302
+    )  # to login
     editor = make_user("editor")
     editor.user_permissions.add(Permission.objects.get(codename="access_admin"))
     client.force_login(editor)
     # Wagtail answers a permission denial with a redirect to the dashboard and a message.
-    refused = client.post("/wechat/admin/menu/", {"site": account.site.pk})
+    refused = client.post("/admin/channels/wechat/menu/", {"site": account.site.pk})
     assert (refused.status_code, refused["Location"]) == (302, "/admin/")
     assert standin.calls() == []

@@ -25,7 +25,7 @@ def approver(account, client):  # noqa: F811
 
 
 def notify_url(page):
-    return reverse("portal_channels:wechat_notify", args=[page.pk])
+    return reverse("portal_channels:wechat:notify", args=[page.pk])
 
 
 def test_the_channels_panel_offers_the_action_once_the_article_is_on_wechat(standin, page, approver, client):  # noqa: F811

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from channels.adapters.base import DeliveryError, DeliveryPending
-from channels.adapters.wechat import WeChatAdapter
+from channels.adapters import DeliveryError, DeliveryPending
+from channels.wechat.adapter import WeChatAdapter
 from channels.wechat.models import WeChatArticle, WeChatMassSend
 from channels.wechat.publish import (
     PublishError,

@@ -10,8 +10,8 @@ from django.core.files.images import ImageFile
 from PIL import Image as PILImage
 from wagtail.images import get_image_model
 
-from channels.adapters.base import DeliveryPending
-from channels.adapters.wechat import WeChatAdapter
+from channels.adapters import DeliveryPending
+from channels.wechat.adapter import WeChatAdapter
 from channels.wechat.models import WeChatAccount
 from demo.wechat_standin import WeChatStandin
 from tests.factories import make_article, make_column, make_site

@@ -7,7 +7,6 @@ builds."""
 
 from django.test import TestCase
 
-from budgets.coverage import coverage_for_year
 from budgets.pages import BudgetColumnPage, DisclosurePage
 from budgets.rules import check_publishable
 from budgets.tables import Kind
@@ -54,7 +53,7 @@ class DemoBudgetsTest(TestCase):
             assert check_publishable(page) == [], name
 
     def test_coverage_shows_the_gaps(self):
-        coverage = coverage_for_year(self.column, 2014)
+        coverage = self.column.coverage(2014)
         gaps = {row.organisation.name: row.gaps for row in coverage.rows if row.gaps}
         assert gaps == {
             "郴州市公共资源交易中心": ["决算"],

@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.test import TestCase, override_settings
 
-from budgets.coverage import coverage_for_year
 from budgets.tables import Kind
 from tests.cms.budget_fixtures import make_budget_column, make_disclosure
 from tests.factories import make_organisation, make_user
@@ -88,10 +87,10 @@ class ColumnAndCoverageTest(TestCase):
         return self.client.get(self.column.url + path, params, HTTP_HOST=self.column.get_site().hostname)
 
     def test_coverage_counts_and_gaps(self):
-        public = coverage_for_year(self.column, 2014)
+        public = self.column.coverage(2014)
         assert (public.total, public.budget_count, public.final_count, public.complete_count) == (5, 4, 2, 2)
         assert [row.gaps for row in public.rows] == [[], [], ["决算"], ["决算"], ["预算", "决算", "三公"]]
-        admin = coverage_for_year(self.column, 2014, live_only=False)
+        admin = self.column.coverage(2014, live_only=False)
         assert admin.final_count == 3  # the draft counts in the admin view
 
     @override_settings(COLUMN_PAGE_SIZE=3)

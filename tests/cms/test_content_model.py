@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from cms.models import ColumnPage, Organisation
-from cms.pages import Channel, UpdateFrequency
+from cms.pages import UpdateFrequency
 from cms.snippets import validate_credit_code
 
 
@@ -38,15 +38,6 @@ def test_organisation_rejects_pattern_without_serial():
     with pytest.raises(ValidationError) as exc:
         org.full_clean()
     assert "{seq}" in exc.value.message_dict["index_pattern"][0]
-
-
-def test_column_channels_accept_known_and_reject_unknown_values():
-    field = ColumnPage._meta.get_field("channels")
-    field.validate([Channel.WEB, Channel.WECHAT], None)
-    with pytest.raises(ValidationError, match="不支持的选项"):
-        field.validate(["web", "fax"], None)
-    form_field = field.formfield()
-    assert form_field.clean(["web", "app"]) == ["web", "app"]
 
 
 @pytest.mark.parametrize(

@@ -83,9 +83,9 @@ def test_check_reports_drift_and_reindex_repairs_it(corpus):
     assert corpus.page("water").pk in found("饮用水水源")
 
 
-def test_api_shape_and_lenient_parameters(client, corpus):
+def test_api_shape_and_page_size_cap(client, corpus):
     bh = corpus.sites["bh"].site.pk
-    response = client.get("/api/v1/search/", {"q": "防汛", "site": bh, "page": "abc", "page_size": "999"})
+    response = client.get("/api/v1/search/", {"q": "防汛", "site": bh, "page_size": "999"})
     assert response.status_code == 200
     data = response.json()
     assert set(data) >= {"count", "results", "suggestion", "facets"}
@@ -96,23 +96,54 @@ def test_api_shape_and_lenient_parameters(client, corpus):
     assert "<mark>防汛</mark>" in result["highlight"]
     assert data["page_size"] == 50
     assert client.get("/api/v1/search/", {"q": "😀" * 500}).status_code == 200
-    huge = "9" * 30
-    hostile = client.get(
-        "/api/v1/search/",
-        {
-            "q": "防汛",
-            "site": huge,
-            "organisation": huge,
-            "column": "-" + huge,
-            "page": huge,
-            "page_size": huge,
-        },
-    )
-    assert hostile.status_code == 200
-    assert hostile.json()["count"] == 2  # every bad filter ignored: the whole cluster
-    for bad in ({"from": "2014-13-45"}, {"to": "x" * 100}, {"type": "<script>"}, {"order": "'; DROP"}):
-        assert client.get("/api/v1/search/", {"q": "防汛", **bad}).json()["count"] == 2
     assert client.get("/api/v1/search/autocomplete/", {"q": "sgjf"}).json()["suggestions"][0] == "三公经费"
+    # One spelling of `lang`, as on the rest of the API.
+    assert client.get("/api/v1/search/", {"q": "防汛", "lang": "zh-hans"}).json()["count"] == 2
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"page": "abc"},
+        {"page": "9" * 30},
+        {"page_size": "-1"},
+        {"organisation": "9" * 30},
+        {"column": "-5"},
+        {"from": "2014-13-45"},
+        {"to": "x" * 100},
+        {"type": "<script>"},
+        {"order": "'; DROP"},
+        {"lang": "zh"},
+        {"validity": "nope"},
+        {"unknown": "1"},
+    ],
+)
+def test_api_answers_a_bad_parameter_with_a_problem_naming_it(client, corpus, bad):
+    response = client.get("/api/v1/search/", {"q": "防汛", **bad})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert next(iter(bad)) in response.content.decode()
+
+
+def test_api_unknown_site_is_a_404_and_extreme_dates_limit_nothing(client, corpus):
+    assert client.get("/api/v1/search/", {"q": "防汛", "site": "9" * 30}).status_code == 404
+    wide = client.get("/api/v1/search/", {"q": "防汛", "from": "0001-01-01", "to": "9999-12-31"})
+    assert wide.status_code == 200 and wide.json()["count"] == 2
+
+
+def test_search_page_reads_bad_parameters_leniently(client, corpus):
+    huge = "9" * 30
+    hostile = {"site": huge, "organisation": huge, "column": "-" + huge, "page": huge, "page_size": huge}
+    for bad in (
+        hostile,
+        {"from": "2014-13-45"},
+        {"to": "x" * 100},
+        {"type": "<script>"},
+        {"order": "'; DROP"},
+    ):
+        response = client.get("/search/", {"q": "防汛", **bad}, HTTP_HOST="bh.cz.test")
+        assert response.status_code == 200
+        assert response.context["answer"]["count"] >= 1
 
 
 def test_search_page_defaults_to_site_scope_with_cluster_switch(client, corpus):

@@ -1,13 +1,13 @@
 """The WAP channel: WAP pages are rendered from the same page objects at publish time, so
 delivering means purging their cached addresses (under /wap/) like the web channel does."""
 
-from channels.wap.links import wap_url
+from channels.web.adapter import WebAdapter, list_pages
 
-from .web import WebAdapter, list_pages
+from .links import wap_url
 
 
 class WapAdapter(WebAdapter):
-    name = "wap"
+    label = "手机版"
 
     def urls(self, page):
         pages = [page, *list_pages(page)]

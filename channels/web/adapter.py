@@ -12,7 +12,7 @@ from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
 from wagtail.models import Page
 
-from .base import ChannelAdapter, DeliveryError
+from channels.adapters import ChannelAdapter, DeliveryError
 
 
 class _Collect(logging.Handler):
@@ -41,7 +41,7 @@ def list_pages(page):
 
 
 class WebAdapter(ChannelAdapter):
-    name = "web"
+    label = "网站"
     # A few cache requests: never queue behind a slow channel's delivery.
     queue_priority = 10
 
