@@ -11,7 +11,6 @@ page_status), so this module names no content app. A type that declares none is 
 
 import functools
 
-from django.apps import apps
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -200,15 +199,9 @@ def paginate(items, request, size, param="page"):
     return page_of(items, request.GET.get(param, 1), size)
 
 
-def _with_subclasses(*models):
-    """The installed page models that are (or derive from) one of `models`: a column of a
-    kind of its own (the budget column) is a sub-column as well."""
-    return [model for model in apps.get_models() if issubclass(model, models)]
-
-
 def column_view(request, wap, page):
     page_obj = paginate(page.articles(), request, PAGE_SIZE)
-    subcolumns = page.child_sections(*_with_subclasses(ColumnPage, TopicPage))
+    subcolumns = page.child_sections(ColumnPage, TopicPage)  # the budget column too
     # Pages of other apps' types among the children (cms.listing.ChildList: the interviews
     # of an 在线访谈 column beside the articles about them), each list paged on its own
     # (?<key>_page=, e.g. ?interviews_page=), as on the full site.
