@@ -178,10 +178,6 @@ def item_types(*, api=False, delivered=False):
     }
 
 
-def item_model(key):
-    return _registry().get(key)
-
-
 def item_key_of(page):
     """The item key of a (specific) page, None for pages that are no item. The type is
     matched exactly: a subclass that declares no key of its own (the budget column) is no

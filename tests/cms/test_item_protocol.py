@@ -1,10 +1,13 @@
 """The item protocol (cms.items): the registry lists every item type from the app
 registry; interview and budget-disclosure pages carry every P01 item tag; the budget
 column is listed among its parent's sub-columns; search/ and channels/ import no content
-app."""
+app; production installs no demo."""
 
+import os
 import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -75,3 +78,28 @@ def test_search_and_channels_import_no_content_app():
         if "migrations" not in path.parts and pattern.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_production_installs_no_demo_and_no_production_module_imports_it():
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 50,
+        "DJANGO_ALLOWED_HOSTS": "www.example.gov.cn",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",  # never connected
+    }
+    script = (
+        "from django.conf import settings; print(any(a.startswith('demo') for a in settings.INSTALLED_APPS))"
+    )
+    out = subprocess.run(  # noqa: S603 (our own interpreter and script)
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.stdout.strip() == "False", out.stderr[-500:]
+    pattern = re.compile(r"^\s*(from|import)\s+demo\b", re.M)
+    importers = [
+        str(path.relative_to(ROOT))
+        for path in ROOT.rglob("*.py")
+        if path.parts[len(ROOT.parts)] not in ("demo", "tests", "bench", ".venv", "var")
+        and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert importers == []
