@@ -3,12 +3,10 @@ resolves the site from the request's hostname."""
 
 from django.conf import settings
 from django.urls import include, path
-from django.views import defaults
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from channels.api.views import no_such_endpoint
 from channels.api.wagtail_v2 import router as wagtail_api_v2
 
 urlpatterns = [
@@ -30,11 +28,3 @@ urlpatterns += [path("wechat/", include("channels.wechat.urls"))]
 urlpatterns += [path("accessibility/", include("accessibility.urls"))]
 urlpatterns += [path("interaction/", include("interaction.urls"))]
 urlpatterns += [path("", include(wagtail_urls))]
-
-
-def handler404(request, exception):
-    """Any unknown address under /api/v1/ is the app API's problem+json 404, not the web
-    site's HTML page; no route has to come last for it."""
-    if request.path.startswith("/api/v1/"):
-        return no_such_endpoint(request)
-    return defaults.page_not_found(request, exception)

@@ -250,6 +250,11 @@ INSTALLED_APPS += [
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "corsheaders.middleware.CorsMiddleware"
 )
+# Unknown addresses under /api/v1/ answer problem+json (channels/api/middleware.py).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("corsheaders.middleware.CorsMiddleware") + 1,
+    "channels.api.middleware.ApiNotFoundMiddleware",
+)
 CORS_URLS_REGEX = r"^/api/v1/"
 # No origin is allowed globally; channels/api/cors.py allows a site's listed origins.
 CORS_ALLOWED_ORIGINS = []
