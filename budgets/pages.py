@@ -66,31 +66,40 @@ class DisclosurePage(Item, RoutablePageMixin, Page):
     """One department's budget or final-accounts disclosure for one year."""
 
     organisation = models.ForeignKey(
-        "cms.Organisation", verbose_name="部门", on_delete=models.PROTECT, related_name="+"
+        "cms.Organisation",
+        verbose_name=gettext_lazy("Department"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    year = models.PositiveSmallIntegerField("年度")
-    kind = models.CharField("类别", max_length=10, choices=Kind.CHOICES)
+    year = models.PositiveSmallIntegerField(gettext_lazy("Year"))
+    kind = models.CharField(gettext_lazy("Type"), max_length=10, choices=Kind.CHOICES)
     # {table key: [{"code", "item", "values": {column: "123.45"}}]}, amounts in 万元.
-    tables = models.JSONField("报表", default=dict, blank=True, editable=False)
-    sg_total = models.DecimalField("“三公”经费合计（万元）", **AMOUNT)
-    sg_outbound = models.DecimalField("因公出国(境)费（万元）", **AMOUNT)
-    sg_vehicle = models.DecimalField("公务用车购置及运行维护费（万元）", **AMOUNT)
-    sg_vehicle_purchase = models.DecimalField("公务用车购置费（万元）", **AMOUNT)
-    sg_vehicle_operation = models.DecimalField("公务用车运行维护费（万元）", **AMOUNT)
-    sg_reception = models.DecimalField("公务接待费（万元）", **AMOUNT)
-    trips_abroad = models.PositiveIntegerField("因公出国(境)团组数", **COUNT)
-    travellers_abroad = models.PositiveIntegerField("因公出国(境)人次数", **COUNT)
-    vehicles_bought = models.PositiveIntegerField("公务用车购置数", **COUNT)
-    vehicles_held = models.PositiveIntegerField("公务用车保有量", **COUNT)
-    receptions = models.PositiveIntegerField("国内公务接待批次", **COUNT)
-    reception_guests = models.PositiveIntegerField("国内公务接待人次", **COUNT)
-    sg_explanation = models.TextField("增减变化原因说明", blank=True)
+    tables = models.JSONField(gettext_lazy("Tables"), default=dict, blank=True, editable=False)
+    sg_total = models.DecimalField(gettext_lazy("Three public expenses, total (10,000 yuan)"), **AMOUNT)
+    sg_outbound = models.DecimalField(gettext_lazy("Official trips abroad (10,000 yuan)"), **AMOUNT)
+    sg_vehicle = models.DecimalField(
+        gettext_lazy("Official vehicle purchase and operation (10,000 yuan)"), **AMOUNT
+    )
+    sg_vehicle_purchase = models.DecimalField(
+        gettext_lazy("Official vehicle purchase (10,000 yuan)"), **AMOUNT
+    )
+    sg_vehicle_operation = models.DecimalField(
+        gettext_lazy("Official vehicle operation and maintenance (10,000 yuan)"), **AMOUNT
+    )
+    sg_reception = models.DecimalField(gettext_lazy("Official receptions (10,000 yuan)"), **AMOUNT)
+    trips_abroad = models.PositiveIntegerField(gettext_lazy("Official trips abroad (groups)"), **COUNT)
+    travellers_abroad = models.PositiveIntegerField(gettext_lazy("Official travellers abroad"), **COUNT)
+    vehicles_bought = models.PositiveIntegerField(gettext_lazy("Official vehicles bought"), **COUNT)
+    vehicles_held = models.PositiveIntegerField(gettext_lazy("Official vehicles held"), **COUNT)
+    receptions = models.PositiveIntegerField(gettext_lazy("Official receptions (batches)"), **COUNT)
+    reception_guests = models.PositiveIntegerField(gettext_lazy("Official reception guests"), **COUNT)
+    sg_explanation = models.TextField(gettext_lazy("Reasons for the change"), blank=True)
     source_file = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name="原始报表（导入文件）", null=True, blank=True,
+        "wagtaildocs.Document", verbose_name=gettext_lazy("Original tables (imported file)"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
     pdf = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name="公开文本（PDF）", null=True, blank=True,
+        "wagtaildocs.Document", verbose_name=gettext_lazy("Published text (PDF)"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
 
@@ -141,7 +150,7 @@ class DisclosurePage(Item, RoutablePageMixin, Page):
         # The tables were created while the model lived in the cms app (migration
         # cms.0004); budgets.0001 took the model over without moving them.
         db_table = "cms_disclosurepage"
-        verbose_name = "预决算公开"
+        verbose_name = gettext_lazy("Budget disclosure")
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "year", "kind"], name="one_disclosure_per_department_year"
@@ -428,8 +437,8 @@ class BudgetColumnPage(RoutablePageMixin, ColumnPage):
     coverage of a year against the departments that must publish."""
 
     departments = ParentalManyToManyField(
-        "cms.Organisation", verbose_name="应公开部门", blank=True, related_name="+",
-        help_text="应当公开部门预决算的部门，公开情况统计以此为准。",
+        "cms.Organisation", verbose_name=gettext_lazy("Departments required to publish"), blank=True, related_name="+",
+        help_text=gettext_lazy("The departments that must publish their budgets and final accounts; the publication statistics are based on this list."),
     )  # fmt: skip
 
     content_panels = ColumnPage.content_panels + [FieldPanel("departments")]
@@ -442,7 +451,7 @@ class BudgetColumnPage(RoutablePageMixin, ColumnPage):
 
     class Meta:
         db_table = "cms_budgetcolumnpage"
-        verbose_name = "预决算公开栏目"
+        verbose_name = gettext_lazy("Budget disclosure column")
 
     def save(self, *args, **kwargs):
         self.column_type = ColumnType.BUDGET

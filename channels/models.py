@@ -11,6 +11,7 @@ or to waiting while the channel finishes work it accepted (a WeChat publish job)
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .adapters import channel_label
 
@@ -34,36 +35,36 @@ class Delivery(models.Model):
         SUPERSEDED = "superseded", "已被更新的版本取代"
 
     page = models.ForeignKey(
-        "wagtailcore.Page", verbose_name="页面", on_delete=models.CASCADE, related_name="deliveries"
+        "wagtailcore.Page", verbose_name=_("Page"), on_delete=models.CASCADE, related_name="deliveries"
     )
     revision = models.ForeignKey(
         "wagtailcore.Revision",
-        verbose_name="版本",
+        verbose_name=_("Revision"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    channel = models.CharField("渠道", max_length=20)
-    action = models.CharField("操作", max_length=10, choices=Action, default=Action.DELIVER)
+    channel = models.CharField(_("Channel"), max_length=20)
+    action = models.CharField(_("Action"), max_length=10, choices=Action, default=Action.DELIVER)
     # page:revision:channel:action. A string rather than a composite constraint because the
     # revision of a withdraw may be empty, and NULLs never collide in a unique index.
-    idempotency_key = models.CharField("幂等键", max_length=100, unique=True)
-    status = models.CharField("状态", max_length=12, choices=Status, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField("尝试次数", default=0)
-    next_attempt_at = models.DateTimeField("下次尝试时间", null=True, blank=True)
+    idempotency_key = models.CharField(_("Idempotency key"), max_length=100, unique=True)
+    status = models.CharField(_("Status"), max_length=12, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("Attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("Next attempt at"), null=True, blank=True)
     # When the current attempt started: a running row older than the lease belongs to a
     # worker that died, and the sweep hands it to another.
-    locked_at = models.DateTimeField("开始发送时间", null=True, blank=True)
-    last_error = models.TextField("最近错误", blank=True)
-    error_code = models.CharField("错误代码", max_length=50, blank=True)
-    state = models.JSONField("渠道返回信息", default=dict, blank=True)
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    delivered_at = models.DateTimeField("送达时间", null=True, blank=True)
+    locked_at = models.DateTimeField(_("Sending started at"), null=True, blank=True)
+    last_error = models.TextField(_("Last error"), blank=True)
+    error_code = models.CharField(_("Error code"), max_length=50, blank=True)
+    state = models.JSONField(_("Channel response"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("Created at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("Delivered at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "发布投递"
-        verbose_name_plural = "发布投递"
+        verbose_name = _("Delivery")
+        verbose_name_plural = _("Deliveries")
         ordering = ["-pk"]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),

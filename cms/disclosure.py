@@ -46,7 +46,7 @@ class IndexSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "索引号流水"
+        verbose_name = gettext_lazy("Index number sequence")
         constraints = [models.UniqueConstraint(fields=["organisation", "year"], name="one_sequence_per_year")]
 
 

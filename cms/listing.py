@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .tree import children_path_range
 
@@ -25,7 +26,7 @@ class ColumnListing(models.Model):
     published_at = models.DateTimeField(null=True)
 
     class Meta:
-        verbose_name = "栏目信息索引"
+        verbose_name = _("Column item index")
         constraints = [models.UniqueConstraint(fields=["column", "article"], name="one_listing_per_column")]
         indexes = [models.Index(fields=["column", "-published_at", "-article"], name="column_newest_first")]
 

@@ -101,7 +101,7 @@ class CounterpartMixin(models.Model):
 
     counterpart = models.ForeignKey(
         "wagtailcore.Page",
-        verbose_name="对应语言版本",
+        verbose_name=gettext_lazy("Counterpart in the other language"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -113,10 +113,10 @@ class CounterpartMixin(models.Model):
 
 
 class HomePage(CounterpartMixin, Page):
-    intro = RichTextField("简介", blank=True, features=RICH_TEXT_FEATURES)
+    intro = RichTextField(gettext_lazy("Introduction"), blank=True, features=RICH_TEXT_FEATURES)
     default_news_workflow = models.ForeignKey(
         "wagtailcore.Workflow",
-        verbose_name="新闻类栏目默认审核流程",
+        verbose_name=gettext_lazy("Default review workflow for news columns"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -136,7 +136,7 @@ class HomePage(CounterpartMixin, Page):
     wap_view = "channels.wap.views.home_view"
 
     class Meta:
-        verbose_name = "网站首页"
+        verbose_name = gettext_lazy("Site home page")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -159,27 +159,34 @@ def latest_articles(ancestor, limit):
 class ColumnPage(Item, Page):
     """A column (栏目): lists its own articles and those syndicated into it."""
 
-    column_type = models.CharField("栏目类型", max_length=20, choices=ColumnType, default=ColumnType.NEWS)
-    description = models.CharField("栏目描述", max_length=300, blank=True)
-    keywords = models.CharField("栏目关键词", max_length=200, blank=True)
+    column_type = models.CharField(
+        gettext_lazy("Column type"), max_length=20, choices=ColumnType, default=ColumnType.NEWS
+    )
+    description = models.CharField(gettext_lazy("Column description"), max_length=300, blank=True)
+    keywords = models.CharField(gettext_lazy("Column keywords"), max_length=200, blank=True)
     update_frequency = models.CharField(
-        "更新频率要求", max_length=10, choices=UpdateFrequency, default=UpdateFrequency.NEWS
+        gettext_lazy("Required update frequency"),
+        max_length=10,
+        choices=UpdateFrequency,
+        default=UpdateFrequency.NEWS,
     )
     # The configured channels (a dotted path: the content model does not import channels/).
     channels = MultipleChoiceField(
-        "发布渠道",
+        gettext_lazy("Publishing channels"),
         choices="channels.adapters.channel_choices",
         blank=True,
-        help_text="本栏目信息发布到哪些渠道。",
+        help_text=gettext_lazy("The channels this column's items are published to."),
     )
     review_workflow = models.ForeignKey(
         "wagtailcore.Workflow",
-        verbose_name="审核流程",
+        verbose_name=gettext_lazy("Review workflow"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="留空时，动态、通知公告类栏目使用本站默认的两级审核（初审→终审）。",
+        help_text=gettext_lazy(
+            "If left empty, news and notice columns use the site's default two-step review (first review → final review)."
+        ),
     )
 
     content_panels = Page.content_panels + [
@@ -200,7 +207,7 @@ class ColumnPage(Item, Page):
     wap_view = "channels.wap.views.column_view"
 
     class Meta:
-        verbose_name = "栏目"
+        verbose_name = gettext_lazy("Column")
 
     # -- the item protocol (cms.items) -----------------------------------------------------
 
@@ -346,51 +353,79 @@ class ColumnPage(Item, Page):
 class ArticlePage(Item, CounterpartMixin, Page):
     """An item (信息) with its disclosure metadata (G02)."""
 
-    summary = models.TextField("摘要", blank=True, max_length=500)
-    body = StreamField(ArticleBodyBlock(), verbose_name="正文", blank=True)
-    source = models.CharField("来源", max_length=100, blank=True)
-    author = models.CharField("作者", max_length=50, blank=True)
+    summary = models.TextField(gettext_lazy("Summary"), blank=True, max_length=500)
+    body = StreamField(ArticleBodyBlock(), verbose_name=gettext_lazy("Body"), blank=True)
+    source = models.CharField(gettext_lazy("Source"), max_length=100, blank=True)
+    author = models.CharField(gettext_lazy("Author"), max_length=50, blank=True)
     published_at = models.DateTimeField(
-        "发布时间",
+        gettext_lazy("Published"),
         null=True,
         blank=True,
         db_index=True,
-        help_text="页面上显示的发布时间；留空则取首次发布时间。",
+        help_text=gettext_lazy(
+            "The publication time shown on the page; if left empty, the time of first publication is used."
+        ),
     )
     cover_image = models.ForeignKey(
         "wagtailimages.Image",
-        verbose_name="封面图片",
+        verbose_name=gettext_lazy("Cover image"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
     index_number = models.CharField(
-        "索引号", max_length=INDEX_NUMBER_MAX_LENGTH, null=True, blank=True, unique=True, editable=False
+        gettext_lazy("Index No."),
+        max_length=INDEX_NUMBER_MAX_LENGTH,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
     )
-    doc_number = models.CharField("发文字号", max_length=100, blank=True, help_text="如 郴政办函〔2014〕82号")
-    written_at = models.DateField("成文日期", null=True, blank=True)
+    doc_number = models.CharField(
+        gettext_lazy("Official document number"),
+        max_length=100,
+        blank=True,
+        help_text=gettext_lazy("e.g. 郴政办函〔2014〕82号"),
+    )
+    written_at = models.DateField(gettext_lazy("Date written"), null=True, blank=True)
     category = models.ForeignKey(
-        "cms.SubjectCategory", verbose_name="主题分类", null=True, blank=True, on_delete=models.SET_NULL
+        "cms.SubjectCategory",
+        verbose_name=gettext_lazy("Subject category"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     organisation = models.ForeignKey(
-        "cms.Organisation", verbose_name="发布机构", null=True, blank=True, on_delete=models.SET_NULL
+        "cms.Organisation",
+        verbose_name=gettext_lazy("Issuing organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
-    keywords = models.CharField("主题词", max_length=200, blank=True)
-    validity = models.CharField("有效性", max_length=10, choices=Validity, blank=True, default=Validity.NONE)
-    effective_at = models.DateField("施行日期", null=True, blank=True)
+    keywords = models.CharField(gettext_lazy("Subject terms"), max_length=200, blank=True)
+    validity = models.CharField(
+        gettext_lazy("Validity"), max_length=10, choices=Validity, blank=True, default=Validity.NONE
+    )
+    effective_at = models.DateField(gettext_lazy("Effective date"), null=True, blank=True)
     expires_at = models.DateField(
-        "有效期至", null=True, blank=True, db_index=True, help_text="过了这一天，有效性自动改为“已失效”。"
+        gettext_lazy("Valid until"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=gettext_lazy("After this day, the validity changes to “Expired” automatically."),
     )
     syndicate_to = ParentalManyToManyField(
         "cms.ColumnPage",
-        verbose_name="同时发布到栏目",
+        verbose_name=gettext_lazy("Also published in columns"),
         blank=True,
         related_name="syndicated_articles",
-        help_text="在其他网站的栏目中引用显示本信息（只在此处编辑，各处链接到本站地址）。",
+        help_text=gettext_lazy(
+            "Shows this item in columns of other sites by reference (edited only here; everywhere it links to this site's address)."
+        ),
     )
     external_id = models.CharField(
-        "外部编号", max_length=100, null=True, blank=True, unique=True, editable=False
+        gettext_lazy("External ID"), max_length=100, null=True, blank=True, unique=True, editable=False
     )
 
     content_panels = Page.content_panels + [
@@ -459,7 +494,7 @@ class ArticlePage(Item, CounterpartMixin, Page):
     wap_view = "channels.wap.views.article_view"
 
     class Meta:
-        verbose_name = "信息"
+        verbose_name = gettext_lazy("Information")
 
     @property
     def display_time(self):
@@ -523,14 +558,14 @@ class ArticleAttachment(Orderable):
     page = ParentalKey(ArticlePage, related_name="attachments", on_delete=models.CASCADE)
     document = models.ForeignKey(
         "wagtaildocs.Document",
-        verbose_name="文件",
+        verbose_name=gettext_lazy("File"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )
-    title = models.CharField("名称", max_length=200, blank=True)
-    url = models.URLField("外部地址", blank=True, max_length=500)
+    title = models.CharField(gettext_lazy("Name"), max_length=200, blank=True)
+    url = models.URLField(gettext_lazy("External URL"), blank=True, max_length=500)
 
     panels = [FieldPanel("document"), FieldPanel("title"), FieldPanel("url")]
 
@@ -546,8 +581,8 @@ class ArticleAttachment(Orderable):
 class TopicPage(Item, Page):
     """A special topic (专题) assembled from sections."""
 
-    summary = models.TextField("简介", blank=True, max_length=500)
-    sections = StreamField(TopicSectionBlock(), verbose_name="版块", blank=True)
+    summary = models.TextField(gettext_lazy("Introduction"), blank=True, max_length=500)
+    sections = StreamField(TopicSectionBlock(), verbose_name=gettext_lazy("Topic sections"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("sections")]
     parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
@@ -561,7 +596,7 @@ class TopicPage(Item, Page):
     wap_view = "channels.wap.views.topic_view"
 
     class Meta:
-        verbose_name = "专题"
+        verbose_name = gettext_lazy("Special topic")
 
     # -- the item protocol (cms.items) -----------------------------------------------------
 

@@ -5,6 +5,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
@@ -53,24 +54,26 @@ def validate_index_pattern(value):
 class Organisation(index.Indexed, models.Model):
     """An issuing organisation (发布机构); its name is translated (zh-hans, en)."""
 
-    name = models.CharField("名称", max_length=100)
+    name = models.CharField(_("Name"), max_length=100)
     credit_code = models.CharField(
-        "统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code]
+        _("Unified social credit code"), max_length=18, unique=True, validators=[validate_credit_code]
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级机构",
+        verbose_name=_("Parent organisation"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
     index_pattern = models.CharField(
-        "索引号规则",
+        _("Index number pattern"),
         max_length=100,
         default=DEFAULT_INDEX_PATTERN,
         validators=[validate_index_pattern],
-        help_text="占位符：{code} 统一社会信用代码，{year} 年份，{seq:05d} 五位流水号。",
+        help_text=_(
+            "Placeholders: {code} unified social credit code, {year} year, {seq:05d} five-digit serial number."
+        ),
     )
 
     panels = [
@@ -82,8 +85,8 @@ class Organisation(index.Indexed, models.Model):
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
-        verbose_name = "机构"
-        verbose_name_plural = "机构"
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisations")
         ordering = ["pk"]
 
     def __str__(self):
@@ -93,17 +96,17 @@ class Organisation(index.Indexed, models.Model):
 class SubjectCategory(models.Model):
     """A subject category (主题分类) of the disclosure catalogue."""
 
-    name = models.CharField("名称", max_length=50, unique=True)
-    code = models.CharField("代码", max_length=20, blank=True)
+    name = models.CharField(_("Name"), max_length=50, unique=True)
+    code = models.CharField(_("Code"), max_length=20, blank=True)
     parent = models.ForeignKey(
-        "self", verbose_name="上级分类", null=True, blank=True, on_delete=models.PROTECT
+        "self", verbose_name=_("Parent category"), null=True, blank=True, on_delete=models.PROTECT
     )
 
     panels = [FieldPanel("name"), FieldPanel("code"), FieldPanel("parent")]
 
     class Meta:
-        verbose_name = "主题分类"
-        verbose_name_plural = "主题分类"
+        verbose_name = _("Subject category")
+        verbose_name_plural = _("Subject categories")
         ordering = ["code", "pk"]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """Review workflow steps (P10): group approval where nobody approves their own last edit."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask
 
 from .publish_checks import refusals
@@ -41,5 +42,5 @@ class NoSelfApprovalTask(AbstractGroupApprovalTask):
         return "所选用户组的成员可审核通过，但不能审核自己最后编辑的版本"
 
     class Meta:
-        verbose_name = "审核步骤（不得自审）"
-        verbose_name_plural = "审核步骤（不得自审）"
+        verbose_name = _("Review step (no self-approval)")
+        verbose_name_plural = _("Review steps (no self-approval)")

@@ -39,13 +39,19 @@ STATUS_LABELS = {
 class Interview(Item, Page):
     """One interview: announced (预告), live (直播中), then archived (已结束)."""
 
-    summary = models.TextField("访谈简介", max_length=1000)
-    starts_at = models.DateTimeField("开始时间")
-    ends_at = models.DateTimeField("结束时间")
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PREVIEW)
-    accepts_questions = models.BooleanField("接受网友提问", default=True)
-    video_url = models.URLField("视频地址", blank=True)
-    transcript = RichTextField("文字实录", blank=True, help_text="访谈结束后整理的完整文字实录。")
+    summary = models.TextField(gettext_lazy("Interview summary"), max_length=1000)
+    starts_at = models.DateTimeField(gettext_lazy("Start time"))
+    ends_at = models.DateTimeField(gettext_lazy("End time"))
+    status = models.CharField(
+        gettext_lazy("Status"), max_length=10, choices=Status.choices, default=Status.PREVIEW
+    )
+    accepts_questions = models.BooleanField(gettext_lazy("Accepts questions from the public"), default=True)
+    video_url = models.URLField(gettext_lazy("Video URL"), blank=True)
+    transcript = RichTextField(
+        gettext_lazy("Transcript"),
+        blank=True,
+        help_text=gettext_lazy("The full transcript, prepared after the interview ends."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -71,7 +77,7 @@ class Interview(Item, Page):
     wap_view = "interaction.wap.interview_view"
 
     class Meta:
-        verbose_name = "在线访谈"
+        verbose_name = gettext_lazy("Online interview")
 
     def clean(self):
         super().clean()
@@ -150,8 +156,8 @@ class Interview(Item, Page):
 
 class InterviewGuest(Orderable):
     page = ParentalKey(Interview, related_name="guests", on_delete=models.CASCADE)
-    name = models.CharField("姓名", max_length=50)
-    title = models.CharField("职务", max_length=100)
+    name = models.CharField(gettext_lazy("Full name"), max_length=50)
+    title = models.CharField(gettext_lazy("Position"), max_length=100)
 
     panels = [FieldPanel("name"), FieldPanel("title")]
     api_fields = [APIField("name"), APIField("title")]
@@ -163,9 +169,9 @@ class InterviewGuest(Orderable):
 class InterviewPhoto(Orderable):
     page = ParentalKey(Interview, related_name="photos", on_delete=models.CASCADE)
     image = models.ForeignKey(
-        "wagtailimages.Image", verbose_name="图片", on_delete=models.CASCADE, related_name="+"
+        "wagtailimages.Image", verbose_name=gettext_lazy("Image"), on_delete=models.CASCADE, related_name="+"
     )
-    caption = models.CharField("说明（替代文本）", max_length=200)
+    caption = models.CharField(gettext_lazy("Caption (alternative text)"), max_length=200)
 
     panels = [FieldPanel("image"), FieldPanel("caption")]
 
@@ -174,17 +180,21 @@ class LiveEntry(models.Model):
     """One line of the live text, posted by a moderator during the event."""
 
     interview = models.ForeignKey(
-        Interview, verbose_name="访谈", on_delete=models.CASCADE, related_name="entries"
+        Interview, verbose_name=gettext_lazy("Interview"), on_delete=models.CASCADE, related_name="entries"
     )
-    speaker = models.CharField("发言人", max_length=50, help_text="如 主持人、市财政局局长")
-    text = models.TextField("内容", max_length=5000)
-    posted_at = models.DateTimeField("时间", default=timezone.now, db_index=True)
+    speaker = models.CharField(
+        gettext_lazy("Speaker"),
+        max_length=50,
+        help_text=gettext_lazy("e.g. host, director of the municipal finance bureau"),
+    )
+    text = models.TextField(gettext_lazy("Content"), max_length=5000)
+    posted_at = models.DateTimeField(gettext_lazy("Time"), default=timezone.now, db_index=True)
 
     panels = [FieldPanel("interview"), FieldPanel("speaker"), FieldPanel("text"), FieldPanel("posted_at")]
 
     class Meta:
-        verbose_name = "直播文字"
-        verbose_name_plural = "直播文字"
+        verbose_name = gettext_lazy("Live text entry")
+        verbose_name_plural = gettext_lazy("Live text entries")
         ordering = ["posted_at", "pk"]
 
     def __str__(self):
@@ -215,20 +225,20 @@ class Question(models.Model):
     """A question from the public; hidden until a moderator approves it."""
 
     interview = models.ForeignKey(
-        Interview, verbose_name="访谈", on_delete=models.CASCADE, related_name="questions"
+        Interview, verbose_name=gettext_lazy("Interview"), on_delete=models.CASCADE, related_name="questions"
     )
-    nickname = models.CharField("网友昵称", max_length=30)
-    text = models.TextField("问题", max_length=500)
-    submitted_at = models.DateTimeField("提问时间", default=timezone.now)
+    nickname = models.CharField(gettext_lazy("Public nickname"), max_length=30)
+    text = models.TextField(gettext_lazy("Question"), max_length=500)
+    submitted_at = models.DateTimeField(gettext_lazy("Asked at"), default=timezone.now)
     status = models.CharField(
-        "审核状态",
+        gettext_lazy("Review status"),
         max_length=10,
         choices=QuestionStatus.choices,
         default=QuestionStatus.PENDING,
         db_index=True,
     )
-    answer = models.TextField("回答", blank=True)
-    answered_by = models.CharField("回答嘉宾", max_length=50, blank=True)
+    answer = models.TextField(gettext_lazy("Answer"), blank=True)
+    answered_by = models.CharField(gettext_lazy("Answering guest"), max_length=50, blank=True)
     # A keyed hash of the sender's address: enough to see repeated senders, not who they are.
     sender = models.CharField(max_length=64, editable=False, blank=True)
 
@@ -243,8 +253,8 @@ class Question(models.Model):
     ]
 
     class Meta:
-        verbose_name = "网友提问"
-        verbose_name_plural = "网友提问"
+        verbose_name = gettext_lazy("Question from the public")
+        verbose_name_plural = gettext_lazy("Questions from the public")
         ordering = ["-submitted_at", "-pk"]
 
     def __str__(self):

@@ -11,6 +11,7 @@ index's document frequencies by site and type.
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
 
@@ -33,7 +34,7 @@ class IndexEntry(models.Model):
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "检索文档"
+        verbose_name = _("Search document")
 
 
 class IndexEntryColumn(models.Model):
@@ -110,15 +111,17 @@ class Synonym(models.Model):
     """An editor-maintained group of equivalent search terms (三公 ↔ 三公经费)."""
 
     terms = models.CharField(
-        "同义词",
+        _("Synonyms"),
         max_length=500,
-        help_text="用逗号或空格分隔的一组同义词，如：三公，三公经费。检索其中任何一个词时同时检索其他词。",
+        help_text=_(
+            "A group of synonyms separated by commas or spaces, e.g. 三公，三公经费. Searching for any one of them also searches for the others."
+        ),
     )
     panels = [FieldPanel("terms")]
 
     class Meta:
-        verbose_name = "检索同义词"
-        verbose_name_plural = "检索同义词"
+        verbose_name = _("Search synonym group")
+        verbose_name_plural = _("Search synonym groups")
 
     def __str__(self):
         return self.terms

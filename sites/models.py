@@ -3,6 +3,7 @@ locale and theme. Rendered by every page's meta tags (P01) and footer (P04)."""
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
@@ -24,29 +25,33 @@ class SiteLocale(models.TextChoices):
 @register_setting(icon="site")
 class SiteProfile(BaseSiteSetting):
     site_code = models.CharField(
-        "网站标识码",
+        _("Website ID code"),
         max_length=10,
         validators=[validate_site_code],
-        help_text="10位数字（6位行政区划代码+4位顺序号）或“bm”加8位数字。",
+        help_text=_(
+            "10 digits (6-digit administrative division code + 4-digit serial number), or “bm” followed by 8 digits."
+        ),
     )
-    kind = models.CharField("网站类型", max_length=20, choices=SiteKind, default=SiteKind.PORTAL)
-    host_organisation = models.CharField("主办单位", max_length=100)
-    host_organisation_en = models.CharField("主办单位（英文）", max_length=200, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=50, blank=True)
-    contact_email = models.EmailField("联系邮箱", blank=True)
-    contact_address = models.CharField("联系地址", max_length=200, blank=True)
-    icp_number = models.CharField("ICP备案号", max_length=50, blank=True, validators=[validate_icp_number])
+    kind = models.CharField(_("Site type"), max_length=20, choices=SiteKind, default=SiteKind.PORTAL)
+    host_organisation = models.CharField(_("Sponsor"), max_length=100)
+    host_organisation_en = models.CharField(_("Sponsor (English)"), max_length=200, blank=True)
+    contact_phone = models.CharField(_("Contact telephone"), max_length=50, blank=True)
+    contact_email = models.EmailField(_("Contact email"), blank=True)
+    contact_address = models.CharField(_("Contact address"), max_length=200, blank=True)
+    icp_number = models.CharField(
+        _("ICP filing No."), max_length=50, blank=True, validators=[validate_icp_number]
+    )
     police_number = models.CharField(
-        "公安机关备案号", max_length=50, blank=True, validators=[validate_police_number]
+        _("Public security filing No."), max_length=50, blank=True, validators=[validate_police_number]
     )
     conac_url = models.URLField(
-        "党政机关网站标识链接",
+        _("Party and government website mark link"),
         blank=True,
-        help_text="党政机关网站标识（开办资格复核）页面地址。",
+        help_text=_("Address of the party and government website mark (qualification review) page."),
     )
-    locale = models.CharField("语言", max_length=10, choices=SiteLocale, default=SiteLocale.ZH)
+    locale = models.CharField(_("Language"), max_length=10, choices=SiteLocale, default=SiteLocale.ZH)
     theme_colour = models.CharField(
-        "主题色",
+        _("Theme colour"),
         max_length=7,
         default="#b5121b",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "主题色应为 #RRGGBB 形式的颜色值。")],
@@ -72,7 +77,7 @@ class SiteProfile(BaseSiteSetting):
     ]
 
     class Meta:
-        verbose_name = "网站信息"
+        verbose_name = _("Site information")
 
     @property
     def error_report_url(self):

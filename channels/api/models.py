@@ -14,21 +14,22 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 
 class ChangeEvent(models.Model):
-    page_id = models.IntegerField("页面")
+    page_id = models.IntegerField(_("Page"))
     # The page's tree path when the event happened: the feed of a site reads the events
     # whose path lies below the site's root, so an item moved away still reaches its old
     # site's feed as a tombstone.
-    path = models.CharField("树路径", max_length=255)
-    created_at = models.DateTimeField("时间", default=timezone.now)
+    path = models.CharField(_("Tree path"), max_length=255)
+    created_at = models.DateTimeField(_("Time"), default=timezone.now)
 
     class Meta:
-        verbose_name = "内容变更"
-        verbose_name_plural = "内容变更"
+        verbose_name = _("Content change")
+        verbose_name_plural = _("Content changes")
         indexes = [models.Index(fields=["page_id", "-id"], name="change_page_newest")]
 
     def __str__(self):
@@ -51,32 +52,34 @@ class ApiKeyQuerySet(models.QuerySet):
 
 class ApiKey(models.Model):
     site = models.ForeignKey(
-        "wagtailcore.Site", verbose_name="网站", on_delete=models.CASCADE, related_name="+"
+        "wagtailcore.Site", verbose_name=_("Site"), on_delete=models.CASCADE, related_name="+"
     )
-    name = models.CharField("报送系统名称", max_length=100)
-    prefix = models.CharField("密钥前缀", max_length=16, editable=False, db_index=True)
-    key_hash = models.CharField("密钥摘要", max_length=64, unique=True, editable=False)
+    name = models.CharField(_("Submitting system name"), max_length=100)
+    prefix = models.CharField(_("Key prefix"), max_length=16, editable=False, db_index=True)
+    key_hash = models.CharField(_("Key hash"), max_length=64, unique=True, editable=False)
     can_publish = models.BooleanField(
-        "允许直接发布", default=False, help_text="不勾选时只能保存草稿和提交栏目审核。"
+        _("May publish directly"),
+        default=False,
+        help_text=_("If unticked, it can only save drafts and submit them for the column's review."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="以此用户身份提交",
+        verbose_name=_("Submit as this user"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text="版本记录和审核申请显示为该用户提交。",
+        help_text=_("Revisions and review requests show as submitted by this user."),
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
-    last_used_at = models.DateTimeField("最近使用时间", null=True, blank=True)
-    revoked_at = models.DateTimeField("吊销时间", null=True, blank=True)
+    created_at = models.DateTimeField(_("Created at"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("Last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("Revoked at"), null=True, blank=True)
 
     objects = ApiKeyQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "报送接口密钥"
-        verbose_name_plural = "报送接口密钥"
+        verbose_name = _("Submission API key")
+        verbose_name_plural = _("Submission API keys")
         ordering = ["-pk"]
 
     def __str__(self):
@@ -120,15 +123,17 @@ class ApiKey(models.Model):
 @register_setting(icon="code")
 class ApiSiteSettings(BaseSiteSetting):
     cors_origins = models.TextField(
-        "允许跨域访问的来源",
+        _("Allowed cross-origin sources"),
         blank=True,
-        help_text="每行一个，如 https://m.czs.gov.cn ；只有这里列出的网页可以在浏览器中调用本站接口。",
+        help_text=_(
+            "One per line, e.g. https://m.czs.gov.cn ; only web pages listed here may call this site's API from a browser."
+        ),
     )
 
     panels = [FieldPanel("cors_origins")]
 
     class Meta:
-        verbose_name = "App 接口设置"
+        verbose_name = _("App API settings")
 
     @property
     def origins(self):

@@ -12,6 +12,7 @@ from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -67,10 +68,14 @@ class WeChatAccount(BaseSiteSetting):
     WECHAT_<APPID>_SECRET / _TOKEN / _AES_KEY when set, otherwise from the encrypted
     fields, which the admin form writes but never shows back (WeChatAccountForm)."""
 
-    appid = models.CharField("AppID", max_length=32, blank=True)
-    name = models.CharField("公众号名称", max_length=64, blank=True)
+    appid = models.CharField(_("AppID"), max_length=32, blank=True)
+    name = models.CharField(_("Official account name"), max_length=64, blank=True)
     enabled = models.BooleanField(
-        "启用", default=False, help_text="启用后，设置了微信渠道的栏目中的信息会发布到公众号。"
+        _("Enabled"),
+        default=False,
+        help_text=_(
+            "When enabled, items in columns with the WeChat channel are published to the official account."
+        ),
     )
     secret_encrypted = models.TextField(blank=True, editable=False)
     token_encrypted = models.TextField(blank=True, editable=False)
@@ -87,7 +92,7 @@ class WeChatAccount(BaseSiteSetting):
     ]
 
     class Meta:
-        verbose_name = "微信公众号"
+        verbose_name = _("WeChat official account")
 
     def __str__(self):
         return self.name or self.appid
@@ -137,7 +142,7 @@ class WeChatUpload(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "微信图片"
+        verbose_name = _("WeChat image")
         constraints = [
             models.UniqueConstraint(fields=["account", "kind", "source_key"], name="wechat_upload_unique")
         ]
@@ -155,13 +160,13 @@ class WeChatArticle(models.Model):
     publish_id = models.CharField(max_length=64, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     article_id = models.CharField(max_length=128, blank=True)
-    url = models.URLField("文章地址", max_length=500, blank=True)
+    url = models.URLField(_("Article URL"), max_length=500, blank=True)
     # When an unpublish took the article down (freepublish/delete); cleared by a publish.
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "微信文章"
+        verbose_name = _("WeChat article")
         constraints = [models.UniqueConstraint(fields=["page", "account"], name="wechat_article_unique")]
 
     def seconds_since_submit(self):
@@ -186,8 +191,8 @@ class WeChatMassSend(models.Model):
     revision_id = models.BigIntegerField()
     clientmsgid = models.CharField(max_length=64)
     msg_id = models.CharField(max_length=64, blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status, default=Status.SENT)
-    error = models.TextField("失败原因", blank=True)
+    status = models.CharField(_("Status"), max_length=10, choices=Status, default=Status.SENT)
+    error = models.TextField(_("Failure reason"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -195,7 +200,7 @@ class WeChatMassSend(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "微信群发"
+        verbose_name = _("WeChat mass send")
         constraints = [
             models.UniqueConstraint(fields=["account", "clientmsgid"], name="wechat_mass_send_unique")
         ]
