@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, INSTALLED_APPS
 
 
 def _require(name):
@@ -36,13 +36,11 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
-    }
+# Redis is required: throttles, the interview question limits, WeChat's de-duplication and
+# its token lock live in the cache, and a per-process cache would not hold them across
+# workers.
+REDIS_URL = _require("REDIS_URL")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -59,13 +57,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
 }
 
-if os.environ.get("REDIS_URL"):
-    # Background tasks on RQ (django-tasks-rq) instead of the database queue. Workers:
-    # `manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler default`
-    # (the scheduler runs deferred tasks: the outbox's retries with run_after), plus one
-    # `manage.py run_clock` for the periodic tasks.
-    from .base import INSTALLED_APPS
-
-    INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": os.environ["REDIS_URL"]}}
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+# Background tasks on RQ (django-tasks-rq) instead of the database queue. Workers:
+# `manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler default`
+# (the scheduler runs deferred tasks: the outbox's retries with run_after), plus one
+# `manage.py run_clock` for the periodic tasks.
+INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
+RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}

@@ -37,6 +37,13 @@ class LimitsTests(TestCase):
         )
         assert answer.status_code == 404
 
+    @override_settings(REST_FRAMEWORK={"DEFAULT_THROTTLE_RATES": {"portal_api_anon": "2/min"}})
+    def test_the_search_endpoints_are_throttled_like_the_rest_of_the_api(self):
+        for url in ("/api/v1/search/?q=政务", "/api/v1/search/autocomplete/?q=zw"):
+            assert self.client.get(url, HTTP_HOST=WWW, REMOTE_ADDR="10.0.0.7").status_code == 200
+        refused = self.client.get("/api/v1/search/hot/", HTTP_HOST=WWW, REMOTE_ADDR="10.0.0.7")
+        assert refused.status_code == 429 and refused["Content-Type"] == "application/problem+json"
+
     def test_cors_allows_the_sites_listed_origins_only(self):
         allowed = self.client.get("/api/v1/items/", HTTP_HOST=WWW, HTTP_ORIGIN=APP)
         assert allowed["Access-Control-Allow-Origin"] == APP

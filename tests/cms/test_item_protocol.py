@@ -87,6 +87,7 @@ def test_production_installs_no_demo_and_no_production_module_imports_it():
         "DJANGO_SECRET_KEY": "x" * 50,
         "DJANGO_ALLOWED_HOSTS": "www.example.gov.cn",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused",  # never connected
+        "REDIS_URL": "redis://127.0.0.1:6379/13",  # never connected
     }
     script = (
         "from django.conf import settings; print(any(a.startswith('demo') for a in settings.INSTALLED_APPS))"
