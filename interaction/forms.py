@@ -32,12 +32,19 @@ def new_challenge():
 
 
 def check_challenge(token, answer):
+    """True for the right answer to a token that has not been answered before: a token is
+    single-use (its nonce is remembered in the cache, shared by every worker, for as long as
+    the token is valid), so one solved question cannot post a batch."""
     try:
         data = signing.loads(token, salt=CHALLENGE_SALT, max_age=CHALLENGE_MAX_AGE)
         value = int(str(answer).strip())
     except (signing.BadSignature, ValueError, TypeError):
         return False
-    return hmac.compare_digest(data.get("h", ""), _digest(data.get("n", ""), value))
+    nonce = str(data.get("n", ""))
+    if not hmac.compare_digest(data.get("h", ""), _digest(nonce, value)):
+        return False
+    # cache.add is atomic: of two submissions racing with one token, one wins.
+    return cache.add(f"interview-challenge-used:{nonce}", 1, CHALLENGE_MAX_AGE)
 
 
 def sender_key(request):
