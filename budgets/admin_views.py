@@ -19,6 +19,8 @@ from .pages import BudgetColumnPage, DisclosurePage
 from .service import DisclosureError, import_disclosure, reimport_disclosure, schedule_year
 from .tables import Kind
 
+MAX_PDF_BYTES = 50 * 1024 * 1024  # as WAGTAILDOCS_MAX_UPLOAD_SIZE
+
 
 def _year_choices():
     this_year = timezone.localdate().year
@@ -42,6 +44,21 @@ class ImportForm(UploadForm):
     kind = forms.ChoiceField(label="类别", choices=Kind.CHOICES)
     pdf = forms.FileField(label="公开文本（PDF，可选）", required=False)
     field_order = ["organisation", "year", "kind", "file", "pdf"]
+
+    def clean_pdf(self):
+        """The 公开文本 is stored as a document and offered for download: a PDF only, by
+        name and by content (an HTML or SVG file renamed would otherwise be stored too)."""
+        upload = self.cleaned_data.get("pdf")
+        if not upload:
+            return upload
+        if upload.size > MAX_PDF_BYTES:
+            raise forms.ValidationError(f"公开文本超过{MAX_PDF_BYTES // (1024 * 1024)}MB。")
+        upload.seek(0)
+        head = upload.read(5)
+        upload.seek(0)
+        if not upload.name.lower().endswith(".pdf") or head != b"%PDF-":
+            raise forms.ValidationError("公开文本只接受 PDF 文件（扩展名为 .pdf，内容为 PDF 格式）。")
+        return upload
 
 
 class ScheduleForm(forms.Form):

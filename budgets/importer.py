@@ -12,7 +12,11 @@ the sheet (or CSV line), row and cell, and nothing is returned unless there are 
 
 import csv
 import io
+import logging
+import math
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -40,6 +44,15 @@ NOTE_FIELDS = {
 }
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 2000
+# An XLSX is a zip of XML: bounded before openpyxl sees it (a small file can unpack to
+# gigabytes, or declare millions of cells).
+MAX_UNCOMPRESSED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_ENTRIES = 500
+MAX_CELLS = 200_000  # per file: cells written, and the grid a sheet spans or declares
+# An amount in 万元 (or a count) beyond this is a typo or a hostile file.
+MAX_AMOUNT = Decimal(10) ** 12
+
+logger = logging.getLogger(__name__)
 
 
 class BudgetImportError(Exception):
@@ -142,8 +155,11 @@ class _Reader:
                 self.result.notes[name] = value
                 continue
             try:
-                number = int(Decimal(value or "0"))
-                if number < 0 or Decimal(value or "0") != number:
+                decimal = Decimal(value or "0")
+                if not decimal.is_finite() or decimal < 0 or (decimal and decimal.adjusted() > 9):
+                    raise ValueError
+                number = int(decimal)
+                if decimal != number:
                     raise ValueError
             except (InvalidOperation, ValueError):
                 self.problems.append(f"{where(offset, 1)}：“{value}”应为非负整数。")
@@ -173,15 +189,23 @@ def parse_amount(value):
     if isinstance(value, bool):
         raise ValueError(f"“{value}”不是有效金额。")
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"“{value}”不是有效金额。")
+        if abs(value) >= MAX_AMOUNT:
+            raise ValueError(f"金额“{value}”过大（单位：万元）。")
         # A spreadsheet formula's result carries binary noise (0.30000000000000004).
         return Decimal(repr(value)).quantize(Decimal("0.01"))
     text = str(value).strip().replace(",", "").replace("，", "")
+    if len(text) > 40:
+        raise ValueError(f"“{text[:20]}…”不是有效金额。")
     try:
         number = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"“{value}”不是有效金额。") from None
     if not number.is_finite():
         raise ValueError(f"“{value}”不是有效金额。")
+    if number and number.adjusted() >= MAX_AMOUNT.adjusted():  # no arithmetic on 1e999999999
+        raise ValueError(f"金额“{value}”过大（单位：万元）。")
     if number.as_tuple().exponent < -2:
         raise ValueError(f"金额“{value}”最多保留两位小数（单位：万元）。")
     return number.quantize(Decimal("0.01"))
@@ -203,12 +227,18 @@ def read_csv(data):
         raise BudgetImportError(
             ["CSV 文件格式错误：含有空字符，可能不是文本文件（XLSX 文件请以 .xlsx 上传）。"]
         )
+    lines = []
+    cells_seen = 0
     try:
-        lines = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        for cells in csv.reader(io.StringIO(text, newline=""), strict=True):
+            lines.append(cells)
+            cells_seen += len(cells)
+            if len(lines) > MAX_ROWS:
+                raise BudgetImportError([f"CSV 文件超过{MAX_ROWS}行。"])
+            if cells_seen > MAX_CELLS:
+                raise BudgetImportError([f"CSV 文件超过{MAX_CELLS}个单元格。"])
     except csv.Error as exc:
         raise BudgetImportError([f"CSV 文件格式错误：{exc}（请检查引号是否成对）。"]) from None
-    if len(lines) > MAX_ROWS:
-        raise BudgetImportError([f"CSV 文件超过{MAX_ROWS}行。"])
     reader = _Reader()
     blocks = []  # (title, title line number, [(line number, cells)])
     for number, cells in enumerate(lines, start=1):
@@ -248,13 +278,139 @@ def read_csv(data):
     return reader.finish()
 
 
-def read_xlsx(data):
-    from openpyxl import load_workbook  # only the import path needs it
+_SPREADSHEET_NS = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
+_UNREADABLE = "XLSX 文件无法打开（文件已损坏或不是 Excel 2007 及以上格式）。"
+
+
+def _cell_position(ref):
+    """'C7' → (7, 3); None when the reference is not a cell's."""
+    match = _CELL_REF.match(ref or "")
+    if not match:
+        return None
+    col = 0
+    for letter in match.group(1).upper():
+        col = col * 26 + ord(letter) - 64
+    return int(match.group(2)), col
+
+
+class _PartScan:
+    """Counts the cells of one XML part of the zip with expat, without building a tree, and
+    stops at the first limit passed: the cells written, the grid their references span, the
+    area a <dimension> declares, the shared strings. DTDs (entity expansion) are refused."""
+
+    def __init__(self, name):
+        self.name = name
+        self.cells = 0
+        self.rows = 0
+        self.row = 0
+        self.col = 0
+        self.max_row = 0
+        self.max_col = 0
+        self.strings = 0
+
+    def refuse(self, message):
+        raise BudgetImportError([f"XLSX 文件{message}"])
+
+    def doctype(self, *args):
+        self.refuse("含有 DTD 声明，不是 Excel 生成的文件。")
+
+    def start(self, name, attrs):
+        namespace, _, local = name.rpartition(" ")
+        if namespace not in _SPREADSHEET_NS:
+            return
+        if local == "c":
+            self.cells += 1
+            position = _cell_position(attrs.get("r"))
+            self.col = position[1] if position else self.col + 1
+            self.max_col = max(self.max_col, self.col)
+            if self.cells > MAX_CELLS:
+                self.refuse(f"单元格超过{MAX_CELLS}个，请只保留模板中的表。")
+            if self.max_row * self.max_col > MAX_CELLS:
+                self.refuse(f"的工作表范围过大（超过{MAX_CELLS}个单元格），请删除多余的行和列。")
+        elif local == "row":
+            self.rows += 1
+            number = attrs.get("r", "")
+            self.row = int(number) if number.isdigit() and len(number) < 8 else self.row + 1
+            self.col = 0
+            self.max_row = max(self.max_row, self.row)
+            if self.rows > MAX_ROWS * 10:
+                self.refuse(f"行数过多（超过{MAX_ROWS * 10}行）。")
+            if self.max_row * max(self.max_col, 1) > MAX_CELLS:
+                self.refuse(f"的工作表范围过大（超过{MAX_CELLS}个单元格），请删除多余的行和列。")
+        elif local == "dimension":
+            corners = [_cell_position(ref) for ref in attrs.get("ref", "").split(":")]
+            if corners and all(corners):
+                rows = corners[-1][0] - corners[0][0] + 1
+                cols = corners[-1][1] - corners[0][1] + 1
+                if rows * cols > MAX_CELLS:
+                    self.refuse(f"的工作表声明的范围过大（超过{MAX_CELLS}个单元格），请删除多余的行和列。")
+        elif local == "si":
+            self.strings += 1
+            if self.strings > MAX_CELLS:
+                self.refuse(f"的文本单元格超过{MAX_CELLS}个。")
+
+
+def check_xlsx(data):
+    """Refuse an XLSX that is no zip, unpacks beyond MAX_UNCOMPRESSED_BYTES or holds more
+    cells than MAX_CELLS, before openpyxl loads anything. Every XML part is read as a stream
+    (bounded by the sizes the zip declares, which zipfile enforces)."""
+    from xml.parsers import expat
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise BudgetImportError([f"XLSX 文件无法打开：{exc}（请确认是 Excel 2007 及以上格式）。"]) from None
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
+        raise BudgetImportError([_UNREADABLE]) from None
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_ZIP_ENTRIES:
+            raise BudgetImportError([f"XLSX 文件包含的部件过多（超过{MAX_ZIP_ENTRIES}个）。"])
+        if sum(entry.file_size for entry in entries) > MAX_UNCOMPRESSED_BYTES:
+            raise BudgetImportError(
+                [f"XLSX 文件解压后超过{MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}MB，请只保留模板中的表。"]
+            )
+        total_cells = 0
+        for entry in entries:
+            if not entry.filename.lower().endswith((".xml", ".rels")):
+                continue
+            scan = _PartScan(entry.filename)
+            parser = expat.ParserCreate(namespace_separator=" ")
+            parser.StartDoctypeDeclHandler = scan.doctype
+            parser.EntityDeclHandler = scan.doctype
+            parser.StartElementHandler = scan.start
+            try:
+                with archive.open(entry) as stream:
+                    while chunk := stream.read(64 * 1024):
+                        parser.Parse(chunk, False)
+                parser.Parse(b"", True)
+            except BudgetImportError:
+                raise
+            except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError,
+                    NotImplementedError, RuntimeError):  # fmt: skip
+                raise BudgetImportError([f"XLSX 文件已损坏：部件“{entry.filename[:60]}”无法读取。"]) from None
+            total_cells += scan.cells
+            if total_cells > MAX_CELLS:
+                raise BudgetImportError([f"XLSX 文件单元格超过{MAX_CELLS}个，请只保留模板中的表。"])
+
+
+def read_xlsx(data):
+    check_xlsx(data)
+    try:
+        return _read_xlsx(data)
+    except BudgetImportError:
+        raise
+    except Exception as exc:  # openpyxl's many ways to fail on a file made by hand
+        logger.info("unreadable XLSX upload: %r", exc)
+        raise BudgetImportError([_UNREADABLE]) from None
+
+
+def _read_xlsx(data):
+    from openpyxl import load_workbook  # only the import path needs it
+
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     reader = _Reader()
     try:
         for sheet in book.worksheets:

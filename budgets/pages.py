@@ -4,6 +4,7 @@ disclosure with its nine tables and its 三公 record."""
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -423,13 +424,27 @@ class DisclosurePage(Item, RoutablePageMixin, Page):
         for view in self.table_views():
             for row in view["rows"]:
                 for column in view["columns"]:
-                    writer.writerow([
+                    writer.writerow([csv_cell(cell) for cell in (
                         self.organisation.name, self.year, self.kind_label, view["title"], row["code"], row["item"],
                         column, row["values"].get(column, "0.00"),
-                    ])  # fmt: skip
+                    )])  # fmt: skip
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.slug}.csv"'
         return response
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)\Z")
+
+
+def csv_cell(value):
+    """A cell of a CSV download that a spreadsheet will not run as a formula (CSV
+    injection): text starting with = + - @ (or tab/CR) gets a leading ', a plain number
+    such as -12.50 is left as it is."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text
 
 
 class BudgetColumnPage(RoutablePageMixin, ColumnPage):

@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sites.client_address import client_address
+
 CHALLENGE_SALT = "interaction.interview-challenge"
 CHALLENGE_MAX_AGE = 60 * 60
 NUMBERS = "零一二三四五六七八九十"
@@ -48,7 +50,7 @@ def check_challenge(token, answer):
 
 
 def sender_key(request):
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 

@@ -12,9 +12,15 @@ from .forms import QuestionForm, rate_limited, sender_key
 from .interviews import Interview, Question
 
 MAX_ENTRIES = 200
+# Page ids are 32-bit integers in the database (Wagtail's), entry ids 64-bit: a larger
+# id (the URL takes any digits) names nothing and the database would refuse it.
+MAX_ID = 2**31 - 1
+MAX_ENTRY_ID = 2**63 - 1
 
 
 def _live_interview(page_id):
+    if page_id > MAX_ID:
+        raise Http404
     interview = get_object_or_404(Interview.objects.live(), pk=page_id)
     return interview
 
@@ -25,7 +31,8 @@ def live_json(request, page_id):
     """Entries after ?after=<id>, in order, with the approved questions and the status."""
     interview = _live_interview(page_id)
     after = request.GET.get("after", "0")
-    if not after.isdigit():
+    # isascii(): "²" and other Unicode digits pass isdigit() but not int().
+    if not (after.isascii() and after.isdigit()) or len(after) > 19 or int(after) > MAX_ENTRY_ID:
         return JsonResponse({"error": "after 参数应为非负整数。"}, status=400)
     entries = interview.entries.filter(pk__gt=int(after)).order_by("posted_at", "pk")[:MAX_ENTRIES]
     return JsonResponse(

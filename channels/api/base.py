@@ -12,6 +12,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from sites.client_address import client_address
+
 from .problems import bad_param, handle_exception, unknown_params
 
 
@@ -28,6 +30,10 @@ class AnonThrottle(AnonRateThrottle):
         if request.auth is not None:  # an API key's system is known and not throttled
             return None
         return super().get_cache_key(request, view)
+
+    def get_ident(self, request):
+        # The one client-address rule (trusted proxies only), not DRF's raw X-Forwarded-For.
+        return client_address(request._request)
 
 
 class UnicodeJSONRenderer(JSONRenderer):

@@ -7,6 +7,7 @@ web pages are; an unknown site is a 404. The language is the site's (zh-hans or 
 
 import base64
 import binascii
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -143,6 +144,8 @@ def decode_cursor(request, name="cursor"):
             raise ValueError
         if len(pk_text) > 10 or int(pk_text) > MAX_ID:
             raise ValueError
+        # A moment the database cannot store (year 1 east of UTC, 9999-12-31 west of it).
+        moment.astimezone(datetime.UTC)
         return moment, int(pk_text)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise bad_param(name, "游标无效，请使用上一页返回的 next_cursor") from None

@@ -7,13 +7,15 @@ on any error) and the same save. Drafts are saved and submitted to the column's 
 publishing directly needs a key that allows it. Errors are problem+json.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authentication import BaseAuthentication
-from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated
+from rest_framework.exceptions import AuthenticationFailed, NotAuthenticated, ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -54,10 +56,21 @@ class HasApiKey(BasePermission):
         return True
 
 
+class SafeJSONParser(JSONParser):
+    """DRF's JSONParser, but JSON nested deeper than Python's recursion limit (a body of
+    100,000 "[") is a parse error (400), not a RecursionError (500)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError("嵌套层次过深") from None
+
+
 class WriteView(APIView):
     authentication_classes = [ApiKeyAuthentication]
     permission_classes = [HasApiKey]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
     renderer_classes = [UnicodeJSONRenderer]
     throttle_classes = []
 
@@ -133,11 +146,35 @@ class WriteView(APIView):
 
     def validate(self, importer, data):
         try:
-            return importer.validate(data, line_no=1)
+            item = importer.validate(data, line_no=1)
         except LineError as exc:
             raise Problem(
                 400, "validation-failed", "信息校验未通过", "；".join(exc.messages), errors=exc.messages
             ) from None
+        if item.published_at is not None:
+            try:
+                # The database stores UTC: year 1 east of UTC (or 9999-12-31 west of it) has none.
+                item.published_at.astimezone(datetime.UTC)
+            except OverflowError:
+                message = f"发布时间（published_at）“{data.get('published_at')}”超出可保存的范围"
+                raise Problem(
+                    400,
+                    "validation-failed",
+                    "信息校验未通过",
+                    message,
+                    errors=[message],
+                    invalid_params=[{"name": "published_at", "reason": "超出可保存的范围"}],
+                ) from None
+        return item
+
+    @staticmethod
+    def exists(external_id):
+        return Problem(
+            409,
+            "exists",
+            "信息已存在",
+            f"外部编号 {external_id} 的信息已存在，请用 PUT /api/v1/submissions/{external_id}/ 更新。",
+        )
 
     def page_in_site(self, external_id):
         # An id with NUL (from %00 in the address) names nothing, and PostgreSQL would refuse it.
@@ -158,15 +195,27 @@ class WriteView(APIView):
         item = self.validate(importer, data)
         if item.existing_id:
             if creating:
-                raise Problem(
-                    409,
-                    "exists",
-                    "信息已存在",
-                    f"外部编号 {item.external_id} 的信息已存在，请用 PUT /api/v1/submissions/{item.external_id}/ 更新。",
-                )
+                raise self.exists(item.external_id)
             self.check_site(ArticlePage.objects.get(pk=item.existing_id))
         elif not creating:
             raise Problem(404, "not-found", "不存在", f"外部编号 {item.external_id} 的信息不存在。")
+        try:
+            page = self.save_item(importer, item, action)
+        except IntegrityError:
+            # A concurrent request wrote first: the same external_id after the check above
+            # (its insert won, the unique constraint refuses this one), or the same place
+            # in the column. Nothing of this one is written (its savepoint is rolled back).
+            if creating and ArticlePage.objects.filter(external_id=item.external_id).exists():
+                raise self.exists(item.external_id) from None
+            raise Problem(
+                409,
+                "conflict",
+                "并发写入冲突",
+                "另一个请求同时写入了相同的内容，未保存任何内容，请稍后重试。",
+            ) from None
+        return ArticlePage.objects.get(pk=page.pk)
+
+    def save_item(self, importer, item, action):
         with transaction.atomic():
             try:
                 page = importer.save(item)
@@ -181,7 +230,7 @@ class WriteView(APIView):
                 ) from None
             if action == "submit":
                 self.submit(page)
-        return ArticlePage.objects.get(pk=page.pk)
+        return page
 
     def submit(self, page):
         workflow = page.get_workflow()

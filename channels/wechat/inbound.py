@@ -12,9 +12,16 @@ Account's followers (the callback view is channels/wechat/views.py).
 WeChat waits 5 s and then retries: `seen_before` de-duplicates on MsgId (events: sender +
 CreateTime) through the shared cache, and the search runs under a deadline (`time_box`)
 that interrupts its database queries.
+
+Replay protection for the callback itself (the view calls these after the signature
+check): `timestamp_fresh` allows a `timestamp` within ±WECHAT_CALLBACK_WINDOW_SECONDS of
+now, and `nonce_unused` remembers each (account, timestamp, nonce) for that window in the
+shared cache, so a captured signed query is accepted once.
 """
 
+import hashlib
 import logging
+import re
 import time
 from contextlib import contextmanager
 
@@ -39,6 +46,9 @@ logger = logging.getLogger(__name__)
 DEDUP_TTL = 300
 #: items listed for a menu CLICK
 COLUMN_ITEMS = 5
+#: a callback's `timestamp` may differ from our clock by this much (settings may override)
+CALLBACK_WINDOW_SECONDS = 300
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")
 
 
 @register_event("publishjobfinish")
@@ -87,6 +97,33 @@ def dedup_key(appid, message):
 def seen_before(appid, message):
     """True if this message (or an earlier try of it) was already taken; marks it taken."""
     return not cache.add(dedup_key(appid, message), 1, DEDUP_TTL)
+
+
+def callback_window():
+    return int(getattr(settings, "WECHAT_CALLBACK_WINDOW_SECONDS", CALLBACK_WINDOW_SECONDS))
+
+
+def timestamp_fresh(timestamp, *, now=None):
+    """True if `timestamp` (the query's string) is a whole number of seconds within the
+    window of now, either way."""
+    if not isinstance(timestamp, str) or not _TIMESTAMP.fullmatch(timestamp):
+        return False
+    now = time.time() if now is None else now
+    return abs(int(timestamp) - now) <= callback_window()
+
+
+def nonce_key(appid, timestamp, nonce):
+    # Hashed: the nonce is the sender's text, of any length and characters.
+    digest = hashlib.sha256(f"{appid}\n{timestamp}\n{nonce}".encode()).hexdigest()
+    return f"wechat:callback-nonce:{digest}"
+
+
+def nonce_unused(appid, timestamp, nonce):
+    """True the first time this (account, timestamp, nonce) is seen, and marks it seen for
+    the window (cache.add is atomic, and the cache is shared by all workers). A timestamp
+    outside the window is refused before this, so the mark outlives every valid replay."""
+    # Twice the window: a timestamp up to one window in the future stays valid that long.
+    return cache.add(nonce_key(appid, timestamp, nonce), 1, 2 * callback_window())
 
 
 # --- deadline -------------------------------------------------------------------------

@@ -3,10 +3,13 @@
 menu, and the editor's "notify followers" (mass send) panel and action on a page.
 
 The callback checks WeChat's signature before anything else (403, nothing processed),
-bounds the body (413), decrypts safe-mode (AES) messages with wechatpy's WeChatCrypto,
-rejects malformed XML (400), answers a repeated message "success" without processing it
-again, and hands the rest to channels/wechat/inbound.py. Replies to safe-mode messages are
-encrypted the same way.
+then refuses a replay (403): a `timestamp` more than WECHAT_CALLBACK_WINDOW_SECONDS from
+now, or an (account, timestamp, nonce) already used (inbound.nonce_unused, through the
+shared cache). An account with an EncodingAESKey takes safe-mode (AES) messages only: a
+plaintext POST is 403. It bounds the body (413), decrypts safe-mode messages with
+wechatpy's WeChatCrypto, rejects malformed XML (400), answers a repeated message "success"
+without processing it again, and hands the rest to channels/wechat/inbound.py. Replies to
+safe-mode messages are encrypted the same way.
 """
 
 import hashlib
@@ -64,8 +67,16 @@ def callback(request, appid):
     timestamp, nonce = query.get("timestamp", ""), query.get("nonce", "")
     if not signature_ok(token, query.get("signature", ""), timestamp, nonce):
         return _plain("签名错误", 403)
+    if not inbound.timestamp_fresh(timestamp):
+        return _plain("请求已过期", 403)
+    encrypted = query.get("encrypt_type") == "aes"
     if request.method == "GET":
+        if not inbound.nonce_unused(account.appid, timestamp, nonce):
+            return _plain("重复的请求", 403)
         return _plain(query.get("echostr", ""))
+    if not encrypted and account.aes_key:
+        # Safe mode is configured: a plaintext message is not from WeChat (or is a downgrade).
+        return _plain("请使用安全模式（加密）发送消息", 403)
 
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -78,7 +89,7 @@ def callback(request, appid):
         return _plain("消息过大", 413)
 
     crypto = None
-    if query.get("encrypt_type") == "aes":
+    if encrypted:
         try:
             crypto = WeChatCrypto(token, account.aes_key, account.appid)
         except Exception:  # a missing or malformed EncodingAESKey
@@ -90,6 +101,10 @@ def callback(request, appid):
             return _plain("签名错误", 403)
         except Exception:  # broken XML, no <Encrypt>, bad base64 or padding
             return _plain("消息格式错误", 400)
+    # Marked used only once the request is authenticated (msg_signature too, in safe
+    # mode): a forged body cannot burn the nonce of a genuine request.
+    if not inbound.nonce_unused(account.appid, timestamp, nonce):
+        return _plain("重复的请求", 403)
     try:
         message = parse_message(body)
     except Exception:  # xmltodict/expat errors, entities, missing MsgType

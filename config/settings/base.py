@@ -5,6 +5,7 @@ what differs. Docs: https://docs.djangoproject.com/en/5.2/ref/settings/ and
 https://docs.wagtail.org/en/stable/reference/settings.html
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -40,6 +41,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -60,6 +62,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into AXES_LOCKOUT_CALLABLE's answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -102,6 +106,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is locked for AXES_COOLOFF_TIME; a success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "sites.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "sites.client_address.client_address"
+# How many proxies in front of the application append to X-Forwarded-For (nginx: 1). With
+# 0, X-Forwarded-For is ignored (sites/client_address.py).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -162,6 +182,12 @@ WAGTAILDOCS_EXTENSIONS = [
     "zip",
 ]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+# Documents are always served through Wagtail's view (/documents/<id>/<name>), never as a
+# raw /media/ URL: the view sends Content-Disposition: attachment for everything but PDF,
+# with Content-Security-Policy: default-src 'none'; with SecurityMiddleware's
+# X-Content-Type-Options: nosniff no uploaded file runs as HTML/SVG/script on our origin.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 
@@ -233,6 +259,7 @@ CHANNEL_LEASE_SECONDS = 300  # a running row older than this belongs to a dead w
 # Redis down at commit).
 CHANNEL_SWEEP_GRACE_SECONDS = 60
 WECHAT_API_BASE_URL = os.environ.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com/")
+WECHAT_CALLBACK_WINDOW_SECONDS = 300  # callback timestamp tolerance, either way (replay window)
 
 # --- App API (channels/api, docs/api.md) ----------------------------------------------
 # The app's own JSON API at /api/v1/ (DRF), its OpenAPI schema (drf-spectacular, Swagger UI

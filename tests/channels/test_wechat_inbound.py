@@ -1,6 +1,9 @@
 """The Official Account callback, driven the way WeChat drives it: signed queries, messages
 encrypted with the account's EncodingAESKey in safe mode, retries of the same MsgId, and
-hostile bodies. Search hits come from the real index, filled when the factories publish."""
+hostile bodies. Search hits come from the real index, filled when the factories publish.
+
+The account has an EncodingAESKey, so it takes encrypted messages only: the plaintext
+variants (`aes=False`) remove the key first. Replay protection: test_wechat_replay.py."""
 
 import datetime as dt
 import itertools
@@ -17,7 +20,7 @@ from channels.wechat.models import WeChatArticle
 from search.models import QueryLog
 from tests.factories import make_article, make_column
 
-from .wechat_inbound import APPID, WeChat, event_xml, make_account, text_xml
+from .wechat_inbound import APPID, WeChat, drop_aes_key, event_xml, make_account, text_xml
 
 
 @pytest.fixture(autouse=True)
@@ -71,6 +74,8 @@ def test_unknown_account_is_404(portal, client):
 @pytest.mark.parametrize("aes", [False, True])
 def test_text_message_answers_with_the_best_hit_as_one_article(portal, wechat, aes):
     site, account, column = portal
+    if not aes:
+        drop_aes_key(account)
     article = make_article(column, title="郴州市公积金贷款政策调整", summary="公积金贷款额度提高")
     make_article(column, title="城市道路维修通知")
 
@@ -138,6 +143,8 @@ def test_time_box_interrupts_a_running_query():
 @pytest.mark.parametrize("aes", [False, True])
 def test_a_retried_msgid_is_processed_once(portal, wechat, aes):
     site, account, column = portal
+    if not aes:
+        drop_aes_key(account)
     make_article(column, title="郴州市公积金贷款政策调整")
     first = wechat.reply(wechat.post(text_xml("公积金", msg_id=555), aes=aes))
     assert first["MsgType"] == "news"
@@ -160,6 +167,8 @@ def test_a_retried_event_is_processed_once(portal, wechat):
 @pytest.mark.parametrize("aes", [False, True])
 def test_bad_signature_is_403_and_nothing_is_processed(portal, wechat, aes):
     site, account, column = portal
+    if not aes:
+        drop_aes_key(account)
     make_article(column, title="郴州市公积金贷款政策调整")
     if aes:
         response = wechat.post(text_xml("公积金", msg_id=777), aes=True, bad_msg_signature=True)
@@ -192,8 +201,11 @@ def test_message_encrypted_for_another_account_is_refused(portal, client):
         "",
     ],
 )
-def test_malformed_xml_is_400(portal, wechat, body):
-    assert wechat.post(body).status_code == 400
+@pytest.mark.parametrize("aes", [False, True])
+def test_malformed_xml_is_400(portal, wechat, body, aes):
+    if not aes:
+        drop_aes_key(portal[1])
+    assert wechat.post(body, aes=aes).status_code == 400
     assert searches() == 0
 
 
@@ -248,6 +260,8 @@ def test_subscribe_answers_a_welcome_listing_the_menu(portal, wechat):
 @pytest.mark.parametrize("aes", [False, True])
 def test_menu_click_lists_the_latest_items_of_the_column(portal, wechat, aes):
     site, account, column = portal
+    if not aes:
+        drop_aes_key(account)
     import datetime
 
     from django.utils import timezone

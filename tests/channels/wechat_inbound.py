@@ -1,10 +1,16 @@
 """A stand-in for WeChat's side of the callback: messages built, signed and (in safe
 mode) encrypted exactly as WeChat does, posted to /wechat/<appid>/ through the test
-client, and replies decrypted and parsed back."""
+client, and replies decrypted and parsed back.
+
+Like WeChat, each request carries the current time as `timestamp` and a fresh `nonce`
+(the callback refuses stale timestamps and used nonces); the test account has an
+EncodingAESKey, so messages go encrypted unless the account is made plaintext-only
+(`drop_aes_key`)."""
 
 import base64
 import hashlib
 import os
+import secrets
 import time
 from urllib.parse import urlencode
 
@@ -28,6 +34,13 @@ def make_account(hostname="www.wxin.localhost", name="郴州市人民政府"):
     account.set_secrets(secret="s3cret", token=TOKEN, aes_key=AES_KEY)
     account.save()
     return site, account
+
+
+def drop_aes_key(account):
+    """The account in plaintext mode: no EncodingAESKey, so plaintext messages are taken."""
+    account.set_secrets(aes_key="")
+    account.save()
+    return account
 
 
 def sign(*parts):
@@ -66,12 +79,16 @@ class WeChat:
         self.client = client
         self.appid = appid
         self.token = token
-        self.crypto = WeChatCrypto(token, aes_key, appid)
+        self.crypto = WeChatCrypto(token, aes_key, appid) if aes_key else None
 
     def url(self, **params):
         return f"/wechat/{self.appid}/?{urlencode(params)}"
 
-    def signed(self, timestamp="1700000000", nonce="n0nce", signature=None):
+    def signed(self, timestamp=None, nonce=None, signature=None):
+        """The signed query: now (the test's clock, time-machine's when frozen) and a
+        fresh nonce unless given."""
+        timestamp = str(int(time.time())) if timestamp is None else str(timestamp)
+        nonce = secrets.token_hex(8) if nonce is None else nonce
         return {
             "timestamp": timestamp,
             "nonce": nonce,
@@ -81,8 +98,13 @@ class WeChat:
     def verify(self, echostr="echo-123", **overrides):
         return self.client.get(self.url(**(self.signed(**overrides) | {"echostr": echostr})))
 
-    def post(self, xml, *, aes=False, bad_signature=False, bad_msg_signature=False):
-        params = self.signed(signature="0" * 40 if bad_signature else None)
+    def post(
+        self, xml, *, aes=None, bad_signature=False, bad_msg_signature=False, timestamp=None, nonce=None
+    ):
+        """Post `xml` as WeChat would; encrypted (safe mode) unless `aes=False`, or when this
+        stand-in has no EncodingAESKey."""
+        aes = self.crypto is not None if aes is None else aes
+        params = self.signed(timestamp, nonce, signature="0" * 40 if bad_signature else None)
         body = xml.encode() if isinstance(xml, str) else xml
         if aes:
             envelope = xmltodict.parse(self.crypto.encrypt_message(xml, params["nonce"], params["timestamp"]))
