@@ -21,7 +21,7 @@ import functools
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
@@ -377,6 +377,12 @@ class ItemImporter:
             return None
         if parsed.tzinfo is None:
             parsed = parsed.replace(tzinfo=LEGACY_TIME_ZONE)
+        try:
+            # The database stores UTC: year 1 east of UTC (or 9999-12-31 west of it) has none.
+            parsed.astimezone(UTC)
+        except OverflowError:
+            errors.append(f"{FIELD_LABELS['published_at']}“{value}”超出可保存的范围")
+            return None
         return parsed
 
     @staticmethod

@@ -1,10 +1,11 @@
 """Wagtail's own API v2 at /api/v2/, kept for compatibility (and as the benchmark's
-baseline, bench/api.py). The app API at /api/v1/ is the supported one."""
+baseline, bench/api.py): its pages endpoint only. The app API at /api/v1/ is the supported
+one. Its images endpoint is not mounted: it listed every image of every site, drafts'
+included; the app API gives the images of public items as renditions."""
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
-from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 
 class RejectNulMixin:
@@ -22,10 +23,5 @@ class PagesAPI(RejectNulMixin, PagesAPIViewSet):
     pass
 
 
-class ImagesAPI(RejectNulMixin, ImagesAPIViewSet):
-    pass
-
-
 router = WagtailAPIRouter("wagtailapi")
 router.register_endpoint("pages", PagesAPI)
-router.register_endpoint("images", ImagesAPI)

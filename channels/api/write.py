@@ -7,8 +7,6 @@ on any error) and the same save. Drafts are saved and submitted to the column's 
 publishing directly needs a key that allows it. Errors are problem+json.
 """
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -151,20 +149,6 @@ class WriteView(APIView):
             raise Problem(
                 400, "validation-failed", "信息校验未通过", "；".join(exc.messages), errors=exc.messages
             ) from None
-        if item.published_at is not None:
-            try:
-                # The database stores UTC: year 1 east of UTC (or 9999-12-31 west of it) has none.
-                item.published_at.astimezone(datetime.UTC)
-            except OverflowError:
-                message = f"发布时间（published_at）“{data.get('published_at')}”超出可保存的范围"
-                raise Problem(
-                    400,
-                    "validation-failed",
-                    "信息校验未通过",
-                    message,
-                    errors=[message],
-                    invalid_params=[{"name": "published_at", "reason": "超出可保存的范围"}],
-                ) from None
         return item
 
     @staticmethod

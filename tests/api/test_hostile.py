@@ -6,12 +6,14 @@ Runs on SQLite and PostgreSQL."""
 import base64
 import json
 
+import pytest
 from django.db import connection
 from django.test import TestCase
 
 from channels.api.models import ApiKey
 from cms.models import ArticlePage
 from interaction.interviews import Interview
+from tests.channels.wechat_fixtures import make_image
 from tests.factories import make_article, make_column, make_site, make_user
 from tests.interaction.builders import make_interview
 
@@ -153,9 +155,24 @@ class HostileInputTests(TestCase):
     # -- Wagtail API v2 ----------------------------------------------------------------
 
     def test_nul_in_a_v2_query_is_a_400(self):
-        for url in ("/api/v2/pages/", "/api/v2/images/", f"/api/v2/pages/{self.article.pk}/"):
+        for url in ("/api/v2/pages/", f"/api/v2/pages/{self.article.pk}/"):
             for params in ({"search": "\x00"}, {"search": "a\x00b"}, {"title": "\x00"}, {"fields": "\x00"}):
                 response = self.get(url, **params)
                 assert response.status_code == 400, (url, params, response.content)
                 assert "message" in response.json()
         assert self.get("/api/v2/pages/", search="工作").status_code == 200
+
+    def test_v2_lists_no_images(self):
+        # It listed every image of every site; the app API shows public items' images only.
+        assert self.get("/api/v2/images/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_v2_page_detail_with_a_cover_image_still_answers_without_the_images_endpoint(client):
+    site = make_site("v2.test.localhost")
+    article = make_article(make_column(site.home, "工作动态"), cover_image=make_image("封面"))
+    response = client.get(
+        f"/api/v2/pages/{article.pk}/", {"fields": "cover_image"}, HTTP_HOST="v2.test.localhost"
+    )
+    assert response.status_code == 200
+    assert response.json()["cover_image"]["id"] == article.cover_image_id

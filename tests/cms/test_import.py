@@ -531,3 +531,12 @@ def test_nul_characters_are_a_line_error_before_any_query(cluster, tmp_path):
     assert status == 1
     assert "第1行：字段 author、column 含有空字符" in err
     assert list(ArticlePage.objects.values_list("external_id", flat=True)) == ["legacy-2"]
+
+
+def test_a_time_the_database_cannot_store_is_a_line_error(cluster, tmp_path):
+    # Year 1 east of UTC has no UTC time: a line error, not a crash of the whole run.
+    lines = (item(1, published_at="0001-01-01T00:00:00+14:00"), item(2))
+    out, err, status = run(write(tmp_path, *lines))
+    assert status == 1
+    assert "第1行" in err and "超出可保存的范围" in err
+    assert list(ArticlePage.objects.values_list("external_id", flat=True)) == ["legacy-2"]
