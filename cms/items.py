@@ -128,13 +128,13 @@ class Item:
         """The picture of the Image tag, if the item has one."""
         return None
 
-    # -- channel code reached by dotted path ---------------------------------------------
 
-    @classmethod
-    def channel_code(cls, attribute):
-        """The class or function a dotted-path attribute names, or None."""
-        path = getattr(cls, attribute, "")
-        return _import(path) if path else None
+def channel_code(model, attribute):
+    """The class or function a page type's dotted-path attribute (`api_serializer`,
+    `wechat_source`, `wap_view`) names, or None. Any page model may declare one (the home
+    page and the budget column have WAP views without being items)."""
+    path = getattr(model, attribute, "") or ""
+    return _import(path) if path else None
 
 
 @functools.cache

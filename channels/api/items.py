@@ -13,10 +13,10 @@ the change feed and topic column feeds, so an item looks the same wherever the a
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import translation
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from cms.disclosure import VALIDITY_LABELS
-from cms.items import item_types
+from cms.items import channel_code, item_types, parent_column
 from cms.pages import ColumnPage
 
 from .renditions import image_payload
@@ -31,8 +31,7 @@ def serializer_for(model_or_page):
     """The app-API serializer class of a page model (or of a page's type), None if the type
     is in no app API."""
     model = model_or_page if isinstance(model_or_page, type) else type(model_or_page)
-    channel_code = getattr(model, "channel_code", None)
-    return channel_code("api_serializer") if channel_code else None
+    return channel_code(model, "api_serializer")
 
 
 def api_serializers():
@@ -119,15 +118,8 @@ class Renderer:
         the 预决算公开 column is a ColumnPage subclass), else None."""
         parent_path = page.path[: -page.steplen]
         if parent_path not in self.columns:
-            # The parent's row only (no join of the column table): a column or a home page.
-            column = None
-            for pk, title, content_type_id in Page.objects.filter(path=parent_path).values_list(
-                "pk", "title", "content_type_id"
-            )[:1]:
-                model = ContentType.objects.get_for_id(content_type_id).model_class()
-                if model is not None and issubclass(model, ColumnPage):
-                    column = {"id": pk, "title": title}
-            self.columns[parent_path] = column
+            column = parent_column(page)
+            self.columns[parent_path] = {"id": column.pk, "title": column.title} if column else None
         return self.columns[parent_path]
 
     # -- items ---------------------------------------------------------------------------

@@ -9,17 +9,15 @@ articles and topics here; the types of other apps (the budget column and its dis
 online interviews) in their own app, with the helpers below (Wap, paginate, parts,
 page_status), so this module names no content app. A type that declares none is a 404."""
 
-import functools
-
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from cms.items import channel_code
 from cms.listing import child_lists
 from cms.pages import ArticlePage, ColumnPage, TopicPage
 from cms.paging import page_of
@@ -163,12 +161,7 @@ def page_view(request, path=""):
 def wap_view_of(page):
     """The WAP view function `(request, wap, page)` a page's type declares (its `wap_view`,
     cms.items; a type of its own kind, like the budget column, declares its own), or None."""
-    return _view(getattr(type(page), "wap_view", "") or "")
-
-
-@functools.cache
-def _view(path):
-    return import_string(path) if path else None
+    return channel_code(type(page), "wap_view")
 
 
 def home_view(request, wap, page):

@@ -20,7 +20,7 @@ from functools import cache
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
-from cms.items import Item
+from cms.items import channel_code
 
 
 def shorten(text, limit):
@@ -57,8 +57,7 @@ class ArticleSource:
 def source_for(page):
     """The source that reads `page` (a specific page or a revision's object): the one its
     type declares (`wechat_source`, cms.items), else the article's."""
-    source = page.channel_code("wechat_source") if isinstance(page, Item) else None
-    return (source or ArticleSource)(page)
+    return (channel_code(type(page), "wechat_source") or ArticleSource)(page)
 
 
 COVER_SIZE = (900, 383)  # WeChat's 2.35:1 cover

@@ -5,6 +5,7 @@ import pytest
 from channels.adapters import get_adapter
 
 from . import adapters
+from .wechat_inbound import WeChat
 
 SCRIPTED = "tests.channels.adapters.ScriptedAdapter"
 SCRIPTED_WECHAT = "tests.channels.adapters.ScriptedWeChatAdapter"
@@ -18,3 +19,9 @@ def scripted(settings):
     yield adapters
     adapters.reset()
     get_adapter.cache_clear()
+
+
+@pytest.fixture
+def wechat(client):
+    """A WeChat server talking to the callback (tests/channels/wechat_inbound.py)."""
+    return WeChat(client)

@@ -11,16 +11,22 @@ import itertools
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Sum
 from django.utils import timezone
 
 from channels.models import Delivery
 from channels.wechat.inbound import SearchTimeout, time_box
 from channels.wechat.models import WeChatArticle
-from search.models import QueryLog
 from tests.factories import make_article, make_column
 
-from .wechat_inbound import APPID, WeChat, drop_aes_key, event_xml, make_account, text_xml
+from .wechat_inbound import (
+    APPID,
+    WeChat,
+    drop_aes_key,
+    event_xml,
+    make_account,
+    searches,
+    text_xml,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -36,15 +42,6 @@ def portal():
     site, account = make_account()
     column = make_column(site.home, title="政务动态", show_in_menus=True, channels=["web", "wechat"])
     return site, account, column
-
-
-@pytest.fixture
-def wechat(client):
-    return WeChat(client)
-
-
-def searches():
-    return QueryLog.objects.aggregate(n=Sum("count"))["n"] or 0
 
 
 # --- verification -------------------------------------------------------------------------

@@ -8,13 +8,19 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.cache import cache
-from django.db.models import Sum
 
 from channels.wechat import inbound
-from search.models import QueryLog
 from tests.factories import make_article, make_column
 
-from .wechat_inbound import APPID, WeChat, drop_aes_key, event_xml, make_account, text_xml
+from .wechat_inbound import (
+    APPID,
+    WeChat,
+    drop_aes_key,
+    event_xml,
+    make_account,
+    searches,
+    text_xml,
+)
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 NOW_TS = int(NOW.timestamp())
@@ -39,15 +45,6 @@ def portal(frozen):
     column = make_column(site.home, title="政务动态", show_in_menus=True, channels=["web", "wechat"])
     make_article(column, title="郴州市公积金贷款政策调整")
     return site, account, column
-
-
-@pytest.fixture
-def wechat(client):
-    return WeChat(client)
-
-
-def searches():
-    return QueryLog.objects.aggregate(n=Sum("count"))["n"] or 0
 
 
 # --- the same signed request twice ------------------------------------------------------

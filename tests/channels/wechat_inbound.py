@@ -15,9 +15,11 @@ import time
 from urllib.parse import urlencode
 
 import xmltodict
+from django.db.models import Sum
 from wechatpy.crypto import WeChatCrypto
 
 from channels.wechat.models import WeChatAccount
+from search.models import QueryLog
 from tests.factories import make_site
 
 TOKEN = "portal-callback-token"
@@ -135,3 +137,8 @@ class WeChat:
                 text, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"]
             )
         return xmltodict.parse(text)["xml"]
+
+
+def searches():
+    """How many searches the portal has logged (a message that searched adds one)."""
+    return QueryLog.objects.aggregate(n=Sum("count"))["n"] or 0
