@@ -19,11 +19,15 @@ DEMO_ACCOUNTS_ENABLED = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The test database is thrown away: its commits need not wait for the disk.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
+    # One test database per test run, so runs on one machine never drop each other's.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get("PG_TEST_NAME", f"test_{DATABASES['default']['NAME']}_{os.getpid()}")
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not ":memory:", so tests that publish from several threads at once see one
     # database (an in-memory one is private to its connection).
     DATABASES["default"]["TEST"] = {
-        "NAME": os.environ.get("SQLITE_TEST_PATH", str(BASE_DIR / "var" / "test.sqlite3"))
+        "NAME": os.environ.get("SQLITE_TEST_PATH", str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3"))
     }
 
 # The demo cluster and the HTTP stand-ins (demo/): development and tests only.
