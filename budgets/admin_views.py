@@ -4,7 +4,7 @@ download the blank templates."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -12,6 +12,7 @@ from django.utils import timezone
 from wagtail.admin.widgets import AdminDateTimeInput
 
 from cms.snippets import Organisation
+from cms.uploads import check_document
 
 from .blank_templates import csv_template, template_filename, xlsx_template
 from .importer import MAX_BYTES
@@ -34,7 +35,10 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             raise forms.ValidationError(f"文件超过{MAX_BYTES // (1024 * 1024)}MB。")
-        return upload
+        try:
+            return check_document(upload, allowed={"csv", "xlsx"})
+        except ValidationError as error:
+            raise forms.ValidationError(error.messages) from error
 
 
 class ImportForm(UploadForm):
@@ -53,12 +57,10 @@ class ImportForm(UploadForm):
             return upload
         if upload.size > MAX_PDF_BYTES:
             raise forms.ValidationError(f"公开文本超过{MAX_PDF_BYTES // (1024 * 1024)}MB。")
-        upload.seek(0)
-        head = upload.read(5)
-        upload.seek(0)
-        if not upload.name.lower().endswith(".pdf") or head != b"%PDF-":
-            raise forms.ValidationError("公开文本只接受 PDF 文件（扩展名为 .pdf，内容为 PDF 格式）。")
-        return upload
+        try:
+            return check_document(upload, allowed={"pdf"})
+        except ValidationError as error:
+            raise forms.ValidationError(["公开文本只接受 PDF 文件。", *error.messages]) from error
 
 
 class ScheduleForm(forms.Form):

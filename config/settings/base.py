@@ -182,6 +182,13 @@ WAGTAILDOCS_EXTENSIONS = [
     "zip",
 ]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+# Every upload goes through one policy (cms/uploads.py): extension allow-list, content
+# sniffed to match it, images decoded in full (a truncated file is a form error).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.uploads.PolicyDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.uploads.PolicyImageForm"
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 # Documents are always served through Wagtail's view (/documents/<id>/<name>), never as a
 # raw /media/ URL: the view sends Content-Disposition: attachment for everything but PDF,
 # with Content-Security-Policy: default-src 'none'; with SecurityMiddleware's
