@@ -24,3 +24,12 @@ def pytest_configure():
 @pytest.fixture(autouse=True)
 def _database(db):
     """Every test may read the database: even an unsaved page asks it for its locale."""
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Figures some tests measure for the log (the schemathesis run's counts): CI prints
+    them after the results."""
+    from tests.api.test_schema import RUNS
+
+    for line in RUNS:
+        terminalreporter.write_line(line)
