@@ -21,6 +21,8 @@ from django.dispatch import Signal
 from django.utils.module_loading import import_string
 from wagtail.models import Page
 
+from .review_gate import ReviewGatedPage
+
 #: Sent by a content app when an item's public content changed without a new revision.
 #: Arguments: sender (the page model), page_id.
 item_changed = Signal()
@@ -40,8 +42,9 @@ class SearchDocument:
     meta: list = field(default_factory=list)
 
 
-class Item:
+class Item(ReviewGatedPage):
     """Mixin of a public page type that search, the channels and the app API know.
+    Publishing it passes the review gate (cms.review_gate): none around a column's workflow.
 
     Class attributes:
       item_key        the type's name in the API, search filters and the change feed

@@ -22,6 +22,7 @@ from .fields import MultipleChoiceField
 from .items import RENDERED_CHANNELS, Item, SearchDocument
 from .listing import child_lists, sync_listings
 from .paging import page_of
+from .review_gate import ReviewGatedPage
 from .snippets import INDEX_NUMBER_MAX_LENGTH
 from .tree import children_path_range, set_cached_parent
 
@@ -112,7 +113,7 @@ class CounterpartMixin(models.Model):
         abstract = True
 
 
-class HomePage(CounterpartMixin, Page):
+class HomePage(ReviewGatedPage, CounterpartMixin, Page):
     intro = RichTextField(gettext_lazy("Introduction"), blank=True, features=RICH_TEXT_FEATURES)
     default_news_workflow = models.ForeignKey(
         "wagtailcore.Workflow",
@@ -125,7 +126,7 @@ class HomePage(CounterpartMixin, Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     settings_panels = Page.settings_panels + [
-        FieldPanel("default_news_workflow"),
+        FieldPanel("default_news_workflow", permission="wagtailcore.change_workflow"),
         PageChooserPanel("counterpart"),
     ]
     parent_page_types = ["wagtailcore.Page"]
@@ -197,7 +198,9 @@ class ColumnPage(Item, Page):
     settings_panels = Page.settings_panels + [
         FieldPanel("update_frequency"),
         FieldPanel("channels"),
-        FieldPanel("review_workflow"),
+        # Who may change a column's review: those who manage workflows (site administrators);
+        # an approver who could unset it would publish around it (cms.review_gate).
+        FieldPanel("review_workflow", permission="wagtailcore.change_workflow"),
     ]
     parent_page_types = ["cms.HomePage", "cms.ColumnPage"]
 
@@ -331,7 +334,11 @@ class ColumnPage(Item, Page):
         if self.review_workflow_id is None and self.column_type in NEWS_COLUMN_TYPES:
             self.review_workflow_id = self._site_default_news_workflow_id()
         super().save(*args, **kwargs)
-        self._sync_workflow_assignment()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "review_workflow" in update_fields:
+            # Only when the row's workflow is written: a draft of a live column (a revision;
+            # its save writes only the revision fields) changes nothing until published.
+            self._sync_workflow_assignment()
 
     def _site_default_news_workflow_id(self):
         home = HomePage.objects.filter(path=self.path[: HomePage.steplen * 2]).first()

@@ -23,7 +23,10 @@ from wagtail.models import (
 from .models import SiteProfile
 
 # Role → the page permissions it holds on its own site's tree. Editors write and submit;
-# reviewers also approve workflow steps; approvers may publish columns without workflow.
+# reviewers also approve workflow steps. Approvers' publish_page publishes directly only in
+# columns without a review workflow; in a reviewed column the review gate (cms.review_gate,
+# which refuses it to every role) leaves it one use: the final step's approval publishes
+# as the approver, and Wagtail wants the publish permission for that.
 ROLE_PAGE_PERMISSIONS = {
     "editor": ["add_page", "change_page"],
     "reviewer": ["add_page", "change_page"],

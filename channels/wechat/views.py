@@ -163,6 +163,14 @@ def menu_admin_item():
     )
 
 
+def may_notify(user, page):
+    """Whether `user` may mass-send the page's published article: who holds the publish
+    permission. Not can_publish(), which the review gate (cms.review_gate) refuses in a
+    reviewed column: the article sent is the published, reviewed one; nothing goes live."""
+    perms = page.permissions_for_user(user)
+    return getattr(perms, "has_publish_permission", perms.can_publish)()
+
+
 def notify_panel(request, page):
     """The channel's section of a page's 发布渠道 view (WeChatAdapter.page_panel): the
     published article's "notify followers" action, or nothing before it is published."""
@@ -172,7 +180,7 @@ def notify_panel(request, page):
     context = {
         "page": page,
         "send": publish.mass_send_for(article),
-        "can_publish": page.permissions_for_user(request.user).can_publish(),
+        "can_publish": may_notify(request.user, page),
     }
     return render_to_string("channels/wechat/_notify_panel.html", context, request=request)
 
@@ -183,7 +191,7 @@ def notify_followers(request, page_id):
     (POST). Only users who may publish the page; a repeated POST (a double click, a
     browser retry) sends nothing a second time."""
     page = get_object_or_404(Page, pk=page_id).specific_deferred
-    if not page.permissions_for_user(request.user).can_publish():
+    if not may_notify(request.user, page):
         raise PermissionDenied
     article = publish.published_article(page)
     done = publish.mass_send_for(article)

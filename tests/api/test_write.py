@@ -98,10 +98,12 @@ class WriteApiTests(TestCase):
         assert "没有审核流程" in body["detail"]
 
     def test_publish_only_where_the_key_allows(self):
-        refused = self.call("post", "", ITEM, key=self.raw, action="publish")
+        # A column without review workflow (政策文件): the key that allows it publishes.
+        policy_item = {**ITEM, "column": "policy"}
+        refused = self.call("post", "", policy_item, key=self.raw, action="publish")
         assert self.assert_problem(refused, 403)["type"].endswith("/publish-not-allowed")
         assert not ArticlePage.objects.exists()
-        self.call("post", "", ITEM, key=self.raw)
+        self.call("post", "", policy_item, key=self.raw)
         assert self.call("post", "bhq-2014-0001/publish/", key=self.raw).status_code == 403
         published = self.call("post", "bhq-2014-0001/publish/", key=self.publisher_raw)
         assert published.status_code == 200 and published.json()["live"] is True
@@ -109,9 +111,20 @@ class WriteApiTests(TestCase):
         assert page.live and page.title == ITEM["title"]
         assert self.client.get(f"/api/v1/items/{page.pk}/", HTTP_HOST=WWW).status_code == 200
         direct = self.call(
-            "post", "", {**ITEM, "external_id": "x-2"}, key=self.publisher_raw, action="publish"
+            "post", "", {**policy_item, "external_id": "x-2"}, key=self.publisher_raw, action="publish"
         )
         assert direct.status_code == 201 and direct.json()["live"] is True
+
+    def test_publish_in_a_reviewed_column_submits_to_its_workflow(self):
+        """No key publishes around a column's review (cms.review_gate): `publish` in the news
+        column saves the item and submits it, like `submit` (tests/cms/test_review_paths.py)."""
+        created = self.call("post", "", ITEM, key=self.publisher_raw, action="publish")
+        assert created.status_code == 201, created.content
+        assert created.json()["live"] is False and created.json()["workflow_status"] == "in_progress"
+        page = ArticlePage.objects.get(external_id="bhq-2014-0001")
+        assert not page.live
+        assert WorkflowState.objects.get(object_id=str(page.pk)).workflow == self.news.review_workflow
+        assert self.client.get(f"/api/v1/items/{page.pk}/", HTTP_HOST=WWW).status_code == 404
 
     def test_bad_input_is_400_problem_and_writes_nothing(self):
         revisions = Revision.objects.count()

@@ -12,7 +12,9 @@ _seq = iter(range(1, 10**6))
 
 def make_budget_column(departments=(), title="部门预决算公开"):
     site = make_site(hostname=f"yjs{next(_seq)}.test.localhost")
-    parent = make_column(site.home, title="信息公开", slug=f"xxgk-{next(_seq)}")
+    # 信息公开目录, not the factory's default 工作动态: a news column's review workflow would
+    # cover the disclosures below it, and nobody publishes around review (cms.review_gate).
+    parent = make_column(site.home, title="信息公开", slug=f"xxgk-{next(_seq)}", column_type="信息公开目录")
     column = BudgetColumnPage(title=title, slug=f"bmyjs-{next(_seq)}")
     parent.add_child(instance=column)
     column.departments.set(departments)

@@ -398,7 +398,10 @@ def test_sanitiser_keeps_structure_and_drops_active_content():
 
 def test_user_option_records_the_importer_and_applies_their_permissions(cluster, tmp_path):
     approver = make_user("approver", cluster["www"].groups["approver"])
-    out, err, status = run(write(tmp_path, item(1)), "--user", "approver")
+    # A column without review workflow: the approver publishes there directly. (In 工作动态,
+    # a reviewed column, nobody does: see the end of this test and cms/review_gate.py.)
+    make_column(cluster["www"].home, title="机构职能", slug="jgzn", column_type="机构职能")
+    out, err, status = run(write(tmp_path, item(1, column="jgzn")), "--user", "approver")
 
     assert status == 0, err
     page = ArticlePage.objects.get(external_id="legacy-1")
@@ -424,6 +427,11 @@ def test_user_option_records_the_importer_and_applies_their_permissions(cluster,
 
     out, err, status = run(path, "--user", "nobody")
     assert status == 2 and "未知用户 nobody" in err
+
+    # The approver may not publish in the reviewed news column; a draft (to submit) is fine.
+    out, err, status = run(write(tmp_path, item(3), name="news.jsonl"), "--user", "approver")
+    assert status == 1 and "第1行：用户 approver 无权发布栏目“工作动态”" in err
+    assert not ArticlePage.objects.filter(external_id="legacy-3").exists()
 
 
 def test_reference_index_is_updated_once_per_committed_item(
