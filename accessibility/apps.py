@@ -12,5 +12,7 @@ class AccessibilityConfig(AppConfig):
 
         from . import checks
 
-        # Review approvals run the same blocking rules as the editor's publish button.
+        # The editor's save, submit and publish and review approvals run the blocking rules
+        # (cms.publish_checks); each Finding names its StreamField and block, so the editor
+        # shows it at the block that fails.
         publish_checks.register(lambda page: checks.errors(checks.check_page(page)))

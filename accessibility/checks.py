@@ -10,7 +10,8 @@ Warnings: a long paragraph without a break; alt text that is a file name or very
 link whose text is a bare address.
 
 The checks read any page type's StreamFields block by block, so page types added later
-are covered without a change here. The same rules configure Wagtail's checker in the
+are covered without a change here. Each finding also names its StreamField and top-level
+block (`field`, `block`), where the page editor shows it (cms.rule_messages). The same rules configure Wagtail's checker in the
 userbar (accessibility/wagtail_hooks.py)."""
 
 import re
@@ -63,6 +64,10 @@ class Finding:
     level: str
     where: str
     message: str
+    #: the StreamField (model field name) and the index of its top-level block that fails,
+    #: so the page editor can show the message at that block (cms.publish_checks)
+    field: str = ""
+    block: int | None = None
 
     def __str__(self):
         return f"{self.where}：{self.message}"
@@ -96,9 +101,12 @@ class _Walker:
     def __init__(self):
         self.findings = []
         self.level = 1  # the page title is the h1
+        self.field = ""  # the StreamField being walked
+        self.block = None  # index of its top-level block being walked
+        self.depth = 0  # streams inside streams: only the outermost sets `block`
 
     def add(self, level, where, message):
-        self.findings.append(Finding(level, where, message))
+        self.findings.append(Finding(level, where, message, self.field, self.block))
 
     # Headings, links, images, tables and colours inside rich text.
     def rich_text(self, html, where):
@@ -212,10 +220,16 @@ class _Walker:
             self.value(child_block, child, f"{where}的“{child_block.label}”")
 
     def stream(self, stream, prefix):
-        for n, child in enumerate(stream, start=1):
-            label = child.block.label or child.block_type
-            where = f"{prefix}第{n}个内容块（{label}）"
-            self.value(child.block, child.value, where)
+        self.depth += 1
+        try:
+            for n, child in enumerate(stream, start=1):
+                if self.depth == 1:
+                    self.block = n - 1
+                label = child.block.label or child.block_type
+                where = f"{prefix}第{n}个内容块（{label}）"
+                self.value(child.block, child.value, where)
+        finally:
+            self.depth -= 1
 
 
 _NUMERALS = "零一二三四五六"
@@ -232,6 +246,7 @@ def check_page(page):
     for field in page._meta.get_fields():
         if isinstance(field, StreamField):
             walker.level = 1
+            walker.field, walker.block = field.name, None
             label = str(field.verbose_name or field.name)
             walker.stream(getattr(page, field.name), f"“{label}”")
     return walker.findings

@@ -1,38 +1,24 @@
 """Wagtail hooks of the accessibility app: the publish-time content checks (checks.py) in
 the page editor, and Wagtail's own checker in the userbar configured with the same rules.
 
-Publishing from the editor (create or edit) is refused while a check fails: the draft has
-already been saved as a revision, so nothing is lost; the editor is sent back to the
-edit view with one message per failing block. Warnings are shown and publishing goes on."""
+The blocking checks are publishing rules (registered in apps.py with cms.publish_checks):
+the page editor shows each at the block that fails, and refuses submitting and publishing
+while one fails (cms.rule_messages). Warnings are shown here when publishing, which goes on.
+"""
 
 from django.contrib import messages
-from django.shortcuts import redirect
 from wagtail import hooks
 from wagtail.admin.userbar import ContentCheckerItem
 
 from . import checks
 
 
-@hooks.register("before_publish_page")
-def block_inaccessible_publish(request, page):
-    findings = checks.check_page(page)
-    for warning in checks.warnings(findings):
+# Before cms.rule_messages' refusal (order 0), so a refused publish shows the warnings too.
+@hooks.register("before_publish_page", order=-1)
+def warn_before_publish(request, page):
+    for warning in checks.warnings(checks.check_page(page)):
         messages.warning(request, f"无障碍提示：{warning}")
-    failed = checks.errors(findings)
-    if not failed:
-        return None
-    if page.live and page.live_revision_id is None:
-        # Wagtail's create view adds a page to be published as live before this hook runs;
-        # refused, it must stay a draft, or its unchecked content would be served.
-        type(page).objects.filter(pk=page.pk).update(live=False, has_unpublished_changes=True)
-        page.live = False
-    messages.error(
-        request,
-        f"未发布：有 {len(failed)} 处内容不符合无障碍要求，已保存为草稿。请修改后再发布。",
-    )
-    for error in failed:
-        messages.error(request, f"{error}")
-    return redirect("wagtailadmin_pages:edit", page.pk)
+    return None
 
 
 class PortalContentChecker(ContentCheckerItem):

@@ -18,3 +18,11 @@ class ChannelsConfig(AppConfig):
         register(checks.channel_adapters)
         register(checks.push_provider)
         register(checks.column_channels)
+
+        from cms import publish_checks
+
+        from .wechat.rules import wechat_limits
+
+        # The page editor, submit, publish and review approvals tell an item bound for
+        # WeChat what WeChat would refuse (cms.publish_checks).
+        publish_checks.register(wechat_limits)

@@ -1,6 +1,16 @@
-"""Review workflow steps (P10): group approval where nobody approves their own last edit."""
+"""Review workflow steps (P10): group approval where nobody approves their own last edit,
+and nothing is approved that breaks a publishing rule (cms.publish_checks).
 
-from django.core.exceptions import PermissionDenied
+A refused approval is no error page: the step stays where it is, and `on_action` returns
+the edit page's address with REFUSED_PARAM, where the reviewer is told why
+(cms.rule_messages). Wagtail's workflow action view redirects to what `on_action` returns
+(and its modal follows it); the edit view's own approve button is answered by the same
+module's after_edit_page hook.
+"""
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import AbstractGroupApprovalTask
 
@@ -8,11 +18,30 @@ from .publish_checks import refusals
 
 SELF_APPROVAL_MESSAGE = "您是该内容的最后编辑人，不能审核通过自己的修改，请由其他审核人审核。"
 CONTENT_RULES_MESSAGE = "内容不符合发布要求，不能审核通过，请退回修改：%(reasons)s"
+#: Query parameter of the edit page after a refused approval: the task state's id.
+REFUSED_PARAM = "approval_refused"
 
 
 def last_editor_id(obj):
     revision = obj.get_latest_revision()
     return revision.user_id if revision else None
+
+
+def approval_refusal(obj, user):
+    """Why `user` may not approve `obj` now (one Chinese message), or None."""
+    if last_editor_id(obj) == user.pk:
+        return SELF_APPROVAL_MESSAGE
+    # The content an approval passes on (and the last step publishes) must meet the rules
+    # the publish button enforces, or review would be a way round them.
+    refused = refusals(obj.get_latest_revision_as_object())
+    if refused:
+        return CONTENT_RULES_MESSAGE % {"reasons": "；".join(refused)}
+    return None
+
+
+def refused_approval_url(obj, task_state):
+    edit = reverse("wagtailadmin_pages:edit", args=[obj.pk])
+    return f"{edit}?{urlencode({REFUSED_PARAM: task_state.pk})}"
 
 
 class NoSelfApprovalTask(AbstractGroupApprovalTask):
@@ -28,13 +57,9 @@ class NoSelfApprovalTask(AbstractGroupApprovalTask):
     def on_action(self, task_state, user, action_name, **kwargs):
         if action_name == "approve":
             obj = task_state.workflow_state.content_object
-            if last_editor_id(obj) == user.pk:
-                raise PermissionDenied(SELF_APPROVAL_MESSAGE)
-            # The content an approval passes on (and the last step publishes) must meet the
-            # rules the publish button enforces, or review would be a way round them.
-            refused = refusals(obj.get_latest_revision_as_object())
-            if refused:
-                raise PermissionDenied(CONTENT_RULES_MESSAGE % {"reasons": "；".join(refused)})
+            if approval_refusal(obj, user) is not None:
+                # Not approved: back to the edit page, which says why.
+                return refused_approval_url(obj, task_state)
         return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod

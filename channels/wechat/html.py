@@ -190,19 +190,29 @@ def _escape(text):
 def check_limits(*, title, author, digest, content, has_cover):
     """What an editor must fix before the article can go to WeChat (Chinese, one line
     each); empty when it fits."""
+    problems = limit_problems(title=title, author=author, digest=digest, content=content, has_cover=has_cover)
+    return [message for _part, message in problems]
+
+
+def limit_problems(*, title, author, digest, content, has_cover):
+    """check_limits' problems as (part, message) pairs, part one of "title", "author",
+    "digest", "content", "cover": the page editor shows each at its field."""
     problems = []
     if len(title) > TITLE_MAX:
-        problems.append(f"标题 {len(title)} 字，微信要求不超过 {TITLE_MAX} 字，请缩短标题")
+        problems.append(("title", f"标题 {len(title)} 字，微信要求不超过 {TITLE_MAX} 字，请缩短标题"))
     if len(author) > AUTHOR_MAX:
-        problems.append(f"作者 {len(author)} 字，微信要求不超过 {AUTHOR_MAX} 字，请缩短作者")
+        problems.append(("author", f"作者 {len(author)} 字，微信要求不超过 {AUTHOR_MAX} 字，请缩短作者"))
     if len(digest) > DIGEST_MAX:
-        problems.append(f"摘要 {len(digest)} 字，微信要求不超过 {DIGEST_MAX} 字，请缩短摘要")
+        problems.append(("digest", f"摘要 {len(digest)} 字，微信要求不超过 {DIGEST_MAX} 字，请缩短摘要"))
     if len(content) >= CONTENT_MAX_CHARS:
         problems.append(
-            f"正文排版后 {len(content)} 字符，微信要求少于 {CONTENT_MAX_CHARS} 字符，请删减正文或拆分"
+            (
+                "content",
+                f"正文排版后 {len(content)} 字符，微信要求少于 {CONTENT_MAX_CHARS} 字符，请删减正文或拆分",
+            )
         )
     elif len(content.encode()) >= CONTENT_MAX_BYTES:
-        problems.append("正文超过 1 MB，请删减正文")
+        problems.append(("content", "正文超过 1 MB，请删减正文"))
     if not has_cover:
-        problems.append("微信图文必须有封面图片，请在“封面图片”中选择一张图片")
+        problems.append(("cover", "微信图文必须有封面图片，请在“封面图片”中选择一张图片"))
     return problems

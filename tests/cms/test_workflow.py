@@ -6,7 +6,6 @@ workflow action view), as editors and reviewers use them.
 """
 
 import pytest
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from wagtail.models import Page, TaskState, Workflow, WorkflowPage, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
@@ -260,7 +259,8 @@ def test_approve_through_edit_view_is_refused_for_last_editor(client, news, peop
 
 def test_edit_and_approve_in_one_post_is_refused(client, news, people):
     """Approving from the edit form while changing the content makes the approver the last
-    editor at the moment of approval: refused, though the edit itself is kept."""
+    editor at the moment of approval: refused, though the edit itself is kept, and the
+    edit page says why (not Wagtail's "no permission" on the dashboard)."""
     article = create_and_submit(client, people["editor"], news)
     step = current_task_state(article)
     response = as_user(client, people["reviewer"]).post(
@@ -271,7 +271,13 @@ def test_edit_and_approve_in_one_post_is_refused(client, news, people):
             **{"action-workflow-action": "true", "workflow-action-name": "approve"},
         ),
     )
-    assert_refused(response)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("wagtailadmin_pages:edit", args=[article.pk]))
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    told = [str(m) for m in page.context["messages"]]
+    assert SELF_APPROVAL_MESSAGE in told, told
+    assert not any("没有权限" in m for m in told)
     step.refresh_from_db()
     assert step.status == TaskState.STATUS_IN_PROGRESS
     assert current_task_state(article).pk == step.pk
@@ -320,8 +326,14 @@ def test_submitter_in_review_group_cannot_approve_own_submission(client, news, p
 
 
 def test_task_refuses_self_approval_with_chinese_message(client, news, people):
+    """The task itself refuses (whoever calls it): nothing approved, and the address it
+    returns (where Wagtail's workflow views go next) tells the reviewer why."""
     article = create_and_submit(client, people["editor"], news)
     edit(client, people["reviewer"], article, "郴州市召开政务公开工作会议（初审修改）")
     step = current_task_state(article)
-    with pytest.raises(PermissionDenied, match=SELF_APPROVAL_MESSAGE):
-        step.task.specific.on_action(step, people["reviewer"], "approve")
+    back = step.task.specific.on_action(step, people["reviewer"], "approve")
+    step.refresh_from_db()
+    assert step.status == TaskState.STATUS_IN_PROGRESS
+    assert back.startswith(reverse("wagtailadmin_pages:edit", args=[article.pk]))
+    response = as_user(client, people["reviewer"]).get(back)
+    assert SELF_APPROVAL_MESSAGE in [str(m) for m in response.context["messages"]]
