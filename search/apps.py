@@ -11,8 +11,10 @@ class PortalSearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks, lookups, signals
+        from . import checks, lookups, sensitive_words, signals
 
         signals.connect()
         lookups.connect()
+        sensitive_words.connect()
         register(checks.search_backend)
+        register(checks.hot_terms_settings)

@@ -1,6 +1,7 @@
 """System check of the search settings, run at start-up:
 
 search.E001  SEARCH_BACKEND does not import, or is not a search backend
+search.E002  SEARCH_HOT_MIN_CLIENTS is not a whole number of at least 1
 """
 
 from django.conf import settings
@@ -26,5 +27,19 @@ def search_backend(app_configs=None, **kwargs):
             hint="Name a subclass of search.backends.base.SearchBackend, e.g. "
             "search.backends.sqlite.SQLiteBackend (docs/search.md).",
             id="search.E001",
+        )
+    ]
+
+
+def hot_terms_settings(app_configs=None, **kwargs):
+    value = getattr(settings, "SEARCH_HOT_MIN_CLIENTS", 3)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return []
+    return [
+        Error(
+            f"SEARCH_HOT_MIN_CLIENTS = {value!r} is not a whole number of at least 1.",
+            hint="How many different clients must search a term on one day before it is "
+            "offered as a hot search term (search/hot_terms.py); the default is 3.",
+            id="search.E002",
         )
     ]

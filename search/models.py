@@ -9,11 +9,14 @@ PostgreSQL tsvector table or Elasticsearch); the database backends also keep Pos
 index's document frequencies by site and type.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.snippets.models import register_snippet
+
+from .analysis import normalise
 
 
 class IndexEntry(models.Model):
@@ -146,8 +149,85 @@ class QueryLog(models.Model):
     count = models.PositiveIntegerField(default=0)
     # Searches of this query that found something: hot terms list only those.
     hits = models.PositiveIntegerField(default=0)
+    # How many different clients searched it that day: a number only. Who was already
+    # counted is known from markers in the cache that end with the day (search/hot_terms.py).
+    clients = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["day", "language", "query"], name="one_log_row_per_day")
         ]
+
+
+class SensitiveWord(models.Model):
+    """A word of the editors' sensitive-word dictionary: a search term containing it is
+    never offered as a hot term unless an editor approves that term. The shipped seed list
+    (search/dict/sensitive_words.txt) applies as well; this table adds to it."""
+
+    class Category(models.TextChoices):
+        POLITICS = "politics", _("Political")
+        OBSCENE = "obscene", _("Obscene")
+        GAMBLING = "gambling", _("Gambling")
+        FRAUD = "fraud", _("Fraud and illegal services")
+        CONTRABAND = "contraband", _("Weapons and drugs")
+        MARKUP = "markup", _("Code and markup")
+        OTHER = "other", _("Other")
+
+    word = models.CharField(
+        _("Sensitive word"),
+        max_length=50,
+        unique=True,
+        help_text=_(
+            "A hot search term containing this word (in simplified or traditional characters, any case) is held until an editor approves it."
+        ),
+    )
+    category = models.CharField(
+        _("Category"), max_length=20, choices=Category.choices, default=Category.OTHER
+    )
+    note = models.CharField(_("Note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("Added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Sensitive word")
+        verbose_name_plural = _("Sensitive words")
+        ordering = ["category", "word"]
+        # One permission covers the dictionary and the hot terms (HotTerm.Meta).
+        default_permissions = ()
+
+    def __str__(self):
+        return self.word
+
+    def clean(self):
+        self.word = (self.word or "").strip()
+        if not normalise(self.word).strip():
+            raise ValidationError({"word": _("Enter a word.")})
+
+
+class HotTerm(models.Model):
+    """An editor's decision on one search term of the hot terms: approved (shown although
+    it contains a sensitive word) or hidden (never shown). Terms without a row are shown
+    automatically when enough clients searched them and they contain no sensitive word."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        HIDDEN = "hidden", _("Hidden")
+
+    language = models.CharField(max_length=8)
+    query = models.CharField(_("Search term"), max_length=100)
+    status = models.CharField(_("Decision"), max_length=10, choices=Status.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("Decided at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("Hot search term")
+        verbose_name_plural = _("Hot search terms")
+        constraints = [models.UniqueConstraint(fields=["language", "query"], name="one_hot_term_decision")]
+        default_permissions = ()
+        # Cluster-wide: granted to superusers and to the groups an administrator chooses
+        # (Settings → Groups), never by site provisioning.
+        permissions = [("manage_hot_terms", "管理热门搜索词和敏感词库")]
+
+    def __str__(self):
+        return self.query

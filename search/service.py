@@ -1,6 +1,7 @@
 """The query service the search page, the JSON API, the app and WeChat share: analysis,
 synonyms, the backend query, highlighted snippets, facets, "您是不是要找", autocomplete by
-prefix and pinyin, and hot terms from the aggregated query log."""
+prefix and pinyin, and hot terms from the aggregated query log (filtered and moderated in
+hot_terms.py)."""
 
 import datetime
 import difflib
@@ -9,12 +10,13 @@ from dataclasses import dataclass
 from html import escape
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString
 from pypinyin import lazy_pinyin
 
+from . import hot_terms as hot
 from .analysis import EN, ZH, analyse, clean_query, normalise, precise_words, query_terms
 from .backends import get_backend
 from .backends.base import BackendQuery
@@ -23,7 +25,7 @@ from .lookups import site_names, synonym_groups
 from .models import IndexEntry, QueryLog, VocabularyTerm
 
 SNIPPET_LENGTH = 120
-HOT_DAYS = 30
+HOT_DAYS = hot.HOT_DAYS
 # Queries that look like a phone, ID or account number, or an e-mail address, are never
 # logged: the log must hold no personal data.
 _PERSONAL = re.compile(r"\d{6,}|@")
@@ -44,6 +46,9 @@ class SearchParams:
     page: int = 1
     page_size: int = 10
     log: bool = True
+    # Who searched (sites.client_address, or another identifier of the caller's): only
+    # counts the query's distinct clients for the hot terms, never stored (hot_terms.py).
+    client: str | None = None
 
 
 def synonym_terms(query, language):
@@ -213,7 +218,7 @@ def search(params):
     if answer["count"] < 3:
         answer["suggestion"] = suggest(q, language, fallback=answer["count"] == 0)
     if params.log and page == 1:
-        log_query(q, language, answer["count"])
+        log_query(q, language, answer["count"], client=params.client)
     answer["page"] = page
     answer["page_size"] = page_size
     return answer
@@ -313,31 +318,28 @@ def autocomplete(prefix, language=ZH, limit=8):
     return list(qs.order_by("-df", "term").values_list("term", flat=True)[:limit])
 
 
-def log_query(q, language, results):
+def log_query(q, language, results, client=None):
     """Add one search to the day's aggregate. Only the normalised query text and counts
-    are kept."""
+    are kept; `client` counts once per query and day towards its distinct clients and is
+    not stored."""
     text = normalise(q).strip()[:100]
     if not text or _PERSONAL.search(text):
         return
     day = timezone.localdate()
     hit = 1 if results else 0
+    new = 1 if hot.first_search_today(day, language, text, client) else 0
+    change = {"count": F("count") + 1, "hits": F("hits") + hit, "clients": F("clients") + new}
     rows = QueryLog.objects.filter(day=day, language=language, query=text)
-    if rows.update(count=F("count") + 1, hits=F("hits") + hit):
+    if rows.update(**change):
         return
     try:
         with transaction.atomic():
-            QueryLog.objects.create(day=day, language=language, query=text, count=1, hits=hit)
+            QueryLog.objects.create(day=day, language=language, query=text, count=1, hits=hit, clients=new)
     except IntegrityError:  # created by a concurrent request
-        rows.update(count=F("count") + 1, hits=F("hits") + hit)
+        rows.update(**change)
 
 
 def hot_terms(language=ZH, limit=10, days=HOT_DAYS):
-    """The most searched queries of the last `days` days that found something."""
-    since = timezone.localdate() - datetime.timedelta(days=days)
-    rows = (
-        QueryLog.objects.filter(language=language, day__gte=since, hits__gt=0)
-        .values("query")
-        .annotate(total=Sum("count"))
-        .order_by("-total", "query")[:limit]
-    )
-    return [r["query"] for r in rows]
+    """The hot search terms every visitor may be offered: searched by enough different
+    clients, free of sensitive words or approved, not hidden (hot_terms.py)."""
+    return hot.hot_terms(language, limit=limit, days=days)

@@ -12,6 +12,7 @@ from wagtail.models import Site
 
 from cms.dates import day_bound
 from cms.items import item_types
+from sites.client_address import client_address
 
 from . import service
 from .language import analysis_language, from_django, to_django
@@ -88,6 +89,8 @@ def params_from(request, default_site=None):
         order="date" if get.get("order") == "date" else "relevance",
         page=max(1, _int(get.get("page"), 1)),
         page_size=max(1, min(_int(get.get("page_size"), 10), 50)),
+        # Counts the query's distinct clients for the hot terms; never stored.
+        client=client_address(request),
     )
 
 

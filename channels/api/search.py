@@ -13,6 +13,7 @@ from wagtail.models import Site
 from cms.disclosure import Validity
 from search import service
 from search.language import analysis_language, from_django
+from sites.client_address import client_address
 
 from .base import ApiView
 from .items import api_item_types
@@ -148,6 +149,8 @@ class SearchView(SearchApiView):
             order=choice_param(request, "order", ORDERS) or "relevance",
             page=int_param(request, "page") or 1,
             page_size=min(size, settings.SEARCH_MAX_PAGE_SIZE),
+            # Counted among a term's distinct clients (hot terms), never stored.
+            client=client_address(request),
         )
         if params.page > service.MAX_PAGE:
             raise bad_param("page", f"最多 {service.MAX_PAGE} 页")

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.utils import timezone
 from wagtail.rich_text import RichText
 
@@ -117,8 +118,9 @@ def test_bad_input_never_errors(corpus, query):
 
 
 def test_bad_input_with_nothing_found_offers_a_hot_term(corpus):
-    for _ in range(2):
-        search(SearchParams(q="市长信箱"))
+    cache.clear()
+    for n in range(3):  # a hot term needs different clients (test_hot_terms.py)
+        search(SearchParams(q="市长信箱", client=f"10.1.0.{n}"))
     for query in ["", "。，！？、；：", "😀🎉🙈", '" * : ^ ( ) -', "政" * 1000]:
         answer = search(SearchParams(q=query, log=False))
         assert answer["count"] == 0, query
@@ -154,16 +156,21 @@ def test_synonyms_edited_by_admins_widen_the_query(corpus):
 
 def test_query_log_aggregates_without_personal_data(corpus):
     with time_machine.travel(datetime.datetime(2014, 7, 1, 10, tzinfo=datetime.UTC), tick=False):
-        for _ in range(3):
-            search(SearchParams(q="三公经费"))
-        search(SearchParams(q="市长信箱"))
-        search(SearchParams(q="不存在的词语组合zzz"))
+        # Hot terms need different clients (tests/search/test_hot_terms.py): the client
+        # only counts, it is not stored; who was counted today is in the cache.
+        cache.clear()
+        for n in range(4):
+            search(SearchParams(q="三公经费", client=f"10.0.0.{n}"))
+        for n in range(3):
+            search(SearchParams(q="市长信箱", client=f"10.0.0.{n}"))
+            search(SearchParams(q="不存在的词语组合zzz", client=f"10.0.0.{n}"))
         search(SearchParams(q="13907351234"))  # a phone number: never logged
         search(SearchParams(q="三公经费", page=2))  # paging is not a new search
-        rows = {r.query: (r.count, r.hits) for r in QueryLog.objects.all()}
-        assert rows["三公经费"] == (3, 3)
+        rows = {r.query: (r.count, r.hits, r.clients) for r in QueryLog.objects.all()}
+        assert rows["三公经费"] == (4, 4, 4)
         assert not any("13907351234" in q for q in rows)
-        assert [f.name for f in QueryLog._meta.fields] == ["id", "day", "language", "query", "count", "hits"]
+        fields = [f.name for f in QueryLog._meta.fields]
+        assert fields == ["id", "day", "language", "query", "count", "hits", "clients"]
         hot = hot_terms()
         assert hot[:2] == ["三公经费", "市长信箱"]
         assert "不存在的词语组合zzz" not in hot  # found nothing: not offered as hot
