@@ -13,6 +13,7 @@ from wagtail.admin.widgets import AdminDateTimeInput
 
 from cms.snippets import Organisation
 from cms.uploads import check_document
+from sites.admin_scope import editable_pages
 
 from .blank_templates import csv_template, template_filename, xlsx_template
 from .importer import MAX_BYTES
@@ -138,10 +139,18 @@ def reimport_view(request, page_id):
 
 
 def coverage_view(request):
-    columns = list(BudgetColumnPage.objects.order_by("path"))
-    column = next(
-        (c for c in columns if str(c.pk) == request.GET.get("column")), columns[0] if columns else None
-    )
+    """A year's coverage, drafts included, of a column the user may edit: a clerk sees the
+    columns of their own site only (another site's drafts are not theirs to see)."""
+    editable = editable_pages(request.user).values("pk")
+    columns = list(BudgetColumnPage.objects.filter(pk__in=editable).order_by("path"))
+    requested = request.GET.get("column")
+    if requested:
+        column = next((c for c in columns if str(c.pk) == requested), None)
+        if column is None:
+            # Another site's column or none at all: the same refusal, so ids reveal nothing.
+            raise PermissionDenied
+    else:
+        column = columns[0] if columns else None
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() else timezone.localdate().year - 1
     coverage = column.coverage(year, live_only=False) if column else None

@@ -7,16 +7,20 @@ admin user. Editors of one county site must not see another site's files, so tho
 endpoints are replaced by versions limited to the collections the user may choose from.
 
 The page chooser has to reach other sites (syndicating an item into another site's column,
-linking to another government site), but only their published pages, which the public
-sees anyway: another site's drafts stay private.
+linking to another government site), but only their pages as the public sees them: another
+site's drafts stay private, and so do the draft titles of its published pages.
+
+The rest of the scoping (sites/admin_scope.py, sites/admin_views.py) is wired here: every
+bulk action, the page workflow views and the page types report.
 """
 
-from django.db.models import Q
 from wagtail import hooks
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.models import Page
 from wagtail.permissions import policy_registry
+
+from .admin_scope import choosable_pages
+from .admin_views import SCOPED_BULK_ACTIONS, ScopedPageViewSet
 
 
 class _CollectionPermissionMixin:
@@ -43,9 +47,24 @@ def restrict_admin_api_to_own_collections(router):
 
 
 @hooks.register("construct_page_chooser_queryset")
-def only_published_pages_of_other_sites(pages, request):
-    user = request.user
-    if user.is_superuser:
-        return pages
-    own = policy_registry.get_by_type(Page).explorable_instances(user)
-    return pages.filter(Q(live=True) | Q(pk__in=own.values("pk")))
+def only_public_pages_of_other_sites(pages, request):
+    return choosable_pages(request.user, pages)
+
+
+# A late order, so each replaces the action Wagtail registers for the same model and name:
+# its confirm page lists only objects the user may see.
+for action_class in SCOPED_BULK_ACTIONS:
+    hooks.register("register_bulk_action", action_class, order=100)
+
+
+# Wagtail registers its page viewset with order -1; this one replaces it for every page type.
+@hooks.register("register_admin_viewset", order=100)
+def register_scoped_page_viewset():
+    return ScopedPageViewSet()
+
+
+@hooks.register("construct_reports_menu")
+def hide_page_types_report(request, menu_items):
+    # sites.admin_views.PageTypesUsageView: superusers only.
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "page-types-usage"]

@@ -297,11 +297,13 @@ def test_admin_api_lists_only_own_collection(editor_client, sites, endpoint):
 
 def test_page_chooser_offers_other_sites_published_pages_only(editor_client, sites):
     """Choosing another site's column (syndication) or linking to it stays possible; that
-    site's drafts do not show."""
+    site's drafts do not show, nor a published page renamed by a pending draft (the chooser
+    names pages by their latest draft's title). More in tests/sites/test_admin_scoping.py."""
     a, b = sites
     # A Latin word in the titles for the admin search, which does not segment Chinese.
     b_draft = make_article(b.column, title="资兴市未发布的草稿 Draft", publish=False, live=False)
     a_draft = make_article(a.column, title="北湖区未发布的草稿 Draft", publish=False, live=False)
+    b_published = make_article(b.column, title="资兴市已发布的文章 Published")
 
     def chooser_html(parent):
         response = editor_client.get(reverse("wagtailadmin_choose_page_child", args=[parent.pk]))
@@ -309,7 +311,8 @@ def test_page_chooser_offers_other_sites_published_pages_only(editor_client, sit
         return json.loads(response.content)["html"]
 
     other = chooser_html(b.column)
-    assert b.article.title in other
+    assert b_published.title in other
+    assert b.article.title not in other  # the pending revision's title
     assert b_draft.title not in other
     assert a_draft.title in chooser_html(a.column)
 
