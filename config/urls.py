@@ -10,6 +10,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from channels.api.wagtail_v2 import router as wagtail_api_v2
 
 urlpatterns = [
+    # Two-factor login (sites/two_factor.py): the code step after Wagtail's password login.
+    path("admin/two-factor/", include("sites.two_factor")),
+    # Scoped versions of a few of Wagtail's admin views, answering their paths first
+    # (sites/admin_urls.py: the page chooser and reports Wagtail offers no hook to limit).
+    path("admin/", include("sites.admin_urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

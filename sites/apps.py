@@ -9,3 +9,6 @@ class ClusterConfig(AppConfig):
     label = "cluster"
     verbose_name = "网站群"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import two_factor_hooks  # noqa: F401 - registers the account page's link

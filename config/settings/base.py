@@ -197,6 +197,9 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# A workflow's final approval publishes as Wagtail's default does, naming the approval so
+# the review gate lets that one publish through (cms/review_approval.py, cms/review_gate.py).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.review_approval.publish_approved"
 
 # Background tasks: the database backend and its worker in the embedded setup
 # (`manage.py run_worker`); production swaps in RQ on Redis.
@@ -246,6 +249,9 @@ SEARCH_ELASTICSEARCH = {
 }
 SEARCH_PAGE_SIZE = 10
 SEARCH_MAX_PAGE_SIZE = 50
+# A query is offered as a hot term only once this many different clients searched it on
+# one day (search/hot_terms.py; counted without storing addresses).
+SEARCH_HOT_MIN_CLIENTS = int(os.environ.get("SEARCH_HOT_MIN_CLIENTS", "3"))
 
 # Delivery channels (channels/, docs/channels.md): channel key → adapter class (dotted
 # path), the way Wagtail picks search backends. This is the one list of channels: columns
@@ -344,3 +350,73 @@ MIDDLEWARE.insert(
     "accessibility.middleware.AccessibilityModeMiddleware",
 )
 TEMPLATES[0]["OPTIONS"]["context_processors"].append("accessibility.context_processors.a11y")
+
+# --- Content-Security-Policy (django-csp 4; sites/csp.py, docs/security.md) ------------
+# Public pages run only the platform's own static scripts: no 'unsafe-inline', no
+# 'unsafe-eval'. An inline <style> (the site's theme colours, the WAP stylesheet) is
+# allowed by its hash, added per response by {% inline_style %}. A view that needs more
+# says so itself (@csp_update: the Swagger UI of /api/v1/docs/).
+# Origins images may come from besides this one: S3-compatible media in production
+# (config/settings/production.py adds the bucket's), comma-separated.
+CSP_MEDIA_ORIGINS = [o.strip() for o in os.environ.get("CSP_MEDIA_ORIGINS", "").split(",") if o.strip()]
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "sites.csp.PortalCSPMiddleware"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *CSP_MEDIA_ORIGINS],
+        "media-src": ["'self'", *CSP_MEDIA_ORIGINS],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# The admin (every path under /admin/), as strict as Wagtail 8 allows. Checked in Chromium
+# (tests/sites/test_csp_browser.py): the dashboard, image and document listings and the
+# account page run without inline code, but the page explorer and report filters (date
+# widgets) and every edit form (InlinePanel, date/time widgets, Draftail) write inline
+# <script>s, and Wagtail's bundled vendor.js inserts <style> elements, so script-src and
+# style-src keep 'unsafe-inline' here, and only here. No 'unsafe-eval'; no other origin.
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        # Copies: production appends the media bucket's origin to each policy's own lists.
+        **{name: list(sources) for name, sources in CONTENT_SECURITY_POLICY["DIRECTIVES"].items()},
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *CSP_MEDIA_ORIGINS],
+    }
+}
+# No Gravatar: editors' avatars are not looked up on a third-party server (which the admin's
+# CSP would refuse anyway); Wagtail shows its default avatar or an uploaded one.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# --- Two-factor login for the admin (django-otp TOTP; sites/two_factor.py) -------------
+# Any admin user may add an authenticator app (账户设置 → 两步验证); from then on the admin
+# asks for its 6-digit code after the password. ADMIN_OTP_REQUIRED_FOR_SUPERUSERS sends a
+# superuser without one to the setup page before anything else (on in production).
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "django_otp.middleware.OTPMiddleware",
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django_otp.middleware.OTPMiddleware") + 1, "sites.two_factor.TwoFactorMiddleware"
+)
+ADMIN_OTP_REQUIRED_FOR_SUPERUSERS = False
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# Wrong codes: like wrong passwords, AXES_FAILURE_LIMIT per user and client address end the
+# half-finished login and lock the pair for AXES_COOLOFF_TIME (each also counts for django-axes);
+# a password login does not reset this count, only a right code does. django-otp's own
+# throttle doubles the wait after each wrong code for the device, from any address.
+TWO_FACTOR_FAILURE_LIMIT = AXES_FAILURE_LIMIT
+TWO_FACTOR_COOLOFF_TIME = AXES_COOLOFF_TIME
+# django-axes logs a failed attempt's form data: it masks the code as it does the password.
+AXES_SENSITIVE_PARAMETERS = ["code"]

@@ -7,7 +7,13 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, INSTALLED_APPS
+from .base import (
+    ADMIN_CONTENT_SECURITY_POLICY,
+    CONTENT_SECURITY_POLICY,
+    CSP_MEDIA_ORIGINS,
+    DATABASES,
+    INSTALLED_APPS,
+)
 
 
 def _require(name):
@@ -17,6 +23,19 @@ def _require(name):
             f"环境变量 {name} 未设置 (required environment variable {name} is not set)"
         )
     return value
+
+
+def _s3_media_origin(environ):
+    """The origin media URLs of the S3 storage start with: the custom domain, the
+    endpoint's, or AWS's virtual-hosted bucket address."""
+    from urllib.parse import urlsplit
+
+    if environ.get("AWS_S3_CUSTOM_DOMAIN"):
+        return "https://" + environ["AWS_S3_CUSTOM_DOMAIN"].strip("/").split("/")[0]
+    if environ.get("AWS_S3_ENDPOINT_URL"):
+        url = urlsplit(environ["AWS_S3_ENDPOINT_URL"])
+        return f"{url.scheme}://{url.netloc}"
+    return f"https://{environ['AWS_STORAGE_BUCKET_NAME']}.s3.amazonaws.com"
 
 
 DEBUG = False
@@ -49,6 +68,13 @@ STORAGES = {
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     # S3-compatible media (django-storages reads its AWS_* variables from the environment).
     STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # Images and media then come from the bucket's origin: the page's Content-Security-Policy
+    # (public and admin) must allow it. CSP_MEDIA_ORIGINS, if set, already lists it.
+    _media_origin = _s3_media_origin(os.environ)
+    if _media_origin and _media_origin not in CSP_MEDIA_ORIGINS:
+        for _policy in (CONTENT_SECURITY_POLICY, ADMIN_CONTENT_SECURITY_POLICY):
+            _policy["DIRECTIVES"]["img-src"].append(_media_origin)
+            _policy["DIRECTIVES"]["media-src"].append(_media_origin)
 
 LOGGING = {
     "version": 1,
@@ -64,3 +90,7 @@ LOGGING = {
 INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
 RQ_QUEUES = {"default": {"URL": REDIS_URL}}
 TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+
+# Superusers must log in with a second factor (sites/two_factor.py): one without an
+# authenticator is sent to set one up before anything else in the admin.
+ADMIN_OTP_REQUIRED_FOR_SUPERUSERS = True
