@@ -13,6 +13,7 @@ from wagtail.models import Revision
 
 from cms.disclosure import IndexSequence
 from cms.models import ArticlePage, Organisation
+from tests.channels.transactional import snapshot  # noqa: F401 - the database loaded back after
 from tests.factories import make_article, make_column, make_organisation, make_site
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -171,9 +172,10 @@ def test_two_items_published_at_the_same_frozen_moment(column, organisation):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_publishing_issues_distinct_consecutive_numbers():
+def test_concurrent_publishing_issues_distinct_consecutive_numbers(snapshot):  # noqa: F811
     """N items of one organisation published at the same moment from N threads, each with
-    its own database connection, released together by a barrier."""
+    its own database connection, released together by a barrier. (The test ends with an
+    emptied database; `snapshot` loads the tables back for the modules after it.)"""
     site = make_site("www.test.localhost", "郴州市人民政府", slug="czs")
     column = make_column(site.home, title="政策文件", column_type="政策文件")
     organisation = make_organisation("郴州市人民政府办公室", code=CODE)
