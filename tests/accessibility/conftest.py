@@ -11,6 +11,7 @@ tests/channels/test_outbox_concurrency.py)."""
 import io
 import json
 import os
+import time
 
 import pytest
 from django.apps import apps
@@ -178,3 +179,16 @@ def browser_context(chromium):
     context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     yield context
     context.close()
+
+
+def wait_until(page, expression, arg=None, timeout=10.0):
+    """Wait until `expression` (a function of `arg`, in the page) is true.
+
+    Playwright's wait_for_function polls with a predicate it builds by eval, which the
+    public pages' Content-Security-Policy (no 'unsafe-eval') refuses; page.evaluate is
+    not subject to it, so this polls from Python instead."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression, arg):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true within {timeout} s: {expression}")
+        page.wait_for_timeout(100)

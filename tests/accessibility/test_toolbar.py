@@ -9,6 +9,7 @@ the way the browser's engine would call back."""
 import pytest
 
 from accessibility import browser as a11y
+from tests.accessibility.conftest import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -59,17 +60,17 @@ def test_each_control_works_and_persists(site, page):
     control(page, "speech").click()
     assert pressed(page, "speech")
     page.locator("main h2").first.hover()
-    page.wait_for_function("window.__spoken.some(u => u.text === '最新信息')")
+    wait_until(page, "() => window.__spoken.some(u => u.text === '最新信息')")
     assert {u["lang"] for u in js(page, "window.__spoken")} == {"zh-CN"}
     page.locator("main a").first.focus()  # focused elements are read too
     first_title = page.locator("main a").first.inner_text()
-    page.wait_for_function("t => window.__spoken.some(u => u.text === t)", arg=first_title)
+    wait_until(page, "t => window.__spoken.some(u => u.text === t)", first_title)
 
     control(page, "rate").click()
     assert control(page, "rate").text_content() == "语速：快"
     js(page, "window.__spoken = []; window.__endLimit = 8")
     control(page, "continuous").click()
-    page.wait_for_function("window.__spoken.length >= 8")
+    wait_until(page, "() => window.__spoken.length >= 8")
     assert pressed(page, "continuous")  # still reading the eighth block
     spoken = js(page, "window.__spoken")
     texts = [u["text"] for u in spoken]

@@ -27,6 +27,7 @@ from tests.accessibility.conftest import (
     _restore,
     build_site,
     chromium,  # noqa: F401 - the browser fixture
+    wait_until,
 )
 from tests.cms.budget_fixtures import make_disclosure
 from tests.factories import make_column, make_organisation, make_user
@@ -220,7 +221,7 @@ def test_the_live_interview_script_polls_within_the_policy(site, context):
     LiveEntry.objects.create(interview_id=site["ids"]["interview"], speaker="李明", text="谢谢大家。")
     with watched.page.expect_response(lambda r: "/interaction/" in r.url or "live" in r.url):
         watched.page.clock.run_for(POLL_MS + 1000)
-    watched.page.wait_for_function("document.querySelectorAll('#live-entries li').length >= 2")
+    wait_until(watched.page, "() => document.querySelectorAll('#live-entries li').length >= 2")
     assert watched.violations() == []
     assert watched.errors == []
 
