@@ -18,18 +18,10 @@ from csp.middleware import CSPMiddleware
 from csp.utils import default_config
 from django.conf import settings
 
+from .admin_area import is_admin_request
+
 UNSAFE_INLINE = "'unsafe-inline'"
 _HASHES_ATTRIBUTE = "_portal_csp_style_hashes"
-
-
-def admin_prefix():
-    from django.urls import reverse
-
-    return reverse("wagtailadmin_home")
-
-
-def is_admin_request(request):
-    return request.path_info.startswith(admin_prefix())
 
 
 def style_hash(css):

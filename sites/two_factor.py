@@ -51,6 +51,7 @@ from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.admin.auth import require_admin_access
 
+from .admin_area import admin_prefix, is_admin_request
 from .client_address import client_address
 from .lockout import locked_out
 
@@ -154,11 +155,6 @@ def _throttle_wait(device):
 
 
 @functools.cache
-def _admin_prefix():
-    return reverse("wagtailadmin_home")
-
-
-@functools.cache
 def _open_paths():
     """Admin addresses a half-logged-in user may reach: the code and setup pages, and the
     way out (logging out, or in as someone else)."""
@@ -183,7 +179,7 @@ class TwoFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None:
             return self.get_response(request)
-        if request.path_info.startswith(_admin_prefix()):
+        if is_admin_request(request):
             if request.path_info not in _open_paths():
                 step = pending_step(user)
                 if step is not None:
@@ -204,7 +200,7 @@ def _next_url(request):
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return candidate
-    return _admin_prefix()
+    return admin_prefix()
 
 
 # --- Forms --------------------------------------------------------------------------------
@@ -244,6 +240,23 @@ def _wrong_code(request, user, form, device):
     return None
 
 
+def check_code(request, user, form, device, accept):
+    """The one check of a posted code (the login's second step, confirming a new
+    authenticator, switching it off): django-otp's throttle first, then `accept(code)`,
+    truthy when the code is right. Returns (accepted, response): what `accept` returned
+    when right (the failure count is then reset); the lockout response when a wrong code
+    reached the limit; else (None, None) with the reason added to the form."""
+    wait = _throttle_wait(device)
+    if wait:
+        form.add_error("code", f"尝试过于频繁，请 {wait} 秒后再输入验证码。")
+        return None, None
+    accepted = accept(form.cleaned_data["code"])
+    if accepted:
+        reset_failures(request, user)
+        return accepted, None
+    return None, _wrong_code(request, user, form, device)
+
+
 @never_cache
 @sensitive_post_parameters("code")
 @require_admin_access
@@ -260,19 +273,15 @@ def verify(request):
         return _lock_out(request, user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = _throttle_wait(device)
-        if wait:
-            form.add_error("code", f"尝试过于频繁，请 {wait} 秒后再输入验证码。")
-        else:
-            accepted = verify_token(user, device.persistent_id, form.cleaned_data["code"])
-            if accepted is not None:
-                reset_failures(request, user)
-                request.session.cycle_key()
-                otp_login(request, accepted)
-                return HttpResponseRedirect(next_url)
-            locked = _wrong_code(request, user, form, device)
-            if locked is not None:
-                return locked
+        accepted, locked = check_code(
+            request, user, form, device, lambda code: verify_token(user, device.persistent_id, code)
+        )
+        if locked is not None:
+            return locked
+        if accepted:
+            request.session.cycle_key()
+            otp_login(request, accepted)
+            return HttpResponseRedirect(next_url)
     return render(
         request,
         "sites/two_factor_verify.html",
@@ -293,6 +302,17 @@ def grouped_secret(device):
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _confirm(device, code):
+    """A right first code confirms the new authenticator, which replaces any older one."""
+    with transaction.atomic():
+        if not device.verify_token(code):
+            return False
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    return True
+
+
 @never_cache
 @sensitive_post_parameters("code")
 @require_admin_access
@@ -311,28 +331,13 @@ def setup(request):
         device = TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        wait = _throttle_wait(device)
-        if wait:
-            form.add_error("code", f"尝试过于频繁，请 {wait} 秒后再输入验证码。")
-        else:
-            with transaction.atomic():
-                confirmed = device.verify_token(form.cleaned_data["code"])
-                if confirmed:
-                    device.confirmed = True
-                    device.save(update_fields=["confirmed"])
-                    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
-            if confirmed:
-                reset_failures(request, user)
-                otp_login(request, device)
-                messages.success(
-                    request, "两步验证已启用：以后登录时，输入密码后还需输入身份验证器中的验证码。"
-                )
-                return HttpResponseRedirect(
-                    next_url if next_url != _admin_prefix() else reverse("two_factor")
-                )
-            locked = _wrong_code(request, user, form, device)
-            if locked is not None:
-                return locked
+        confirmed, locked = check_code(request, user, form, device, lambda code: _confirm(device, code))
+        if locked is not None:
+            return locked
+        if confirmed:
+            otp_login(request, device)
+            messages.success(request, "两步验证已启用：以后登录时，输入密码后还需输入身份验证器中的验证码。")
+            return HttpResponseRedirect(next_url if next_url != admin_prefix() else reverse("two_factor"))
     return render(
         request,
         "sites/two_factor_setup.html",
@@ -365,19 +370,15 @@ def manage(request):
         if is_locked(request, user):
             return _lock_out(request, user)
         if form.is_valid():
-            wait = _throttle_wait(device)
-            if wait:
-                form.add_error("code", f"尝试过于频繁，请 {wait} 秒后再输入验证码。")
-            else:
-                accepted = verify_token(user, device.persistent_id, form.cleaned_data["code"])
-                if accepted is not None:
-                    reset_failures(request, user)
-                    TOTPDevice.objects.filter(user=user).delete()
-                    messages.success(request, "两步验证已停用。")
-                    return redirect("two_factor")
-                locked = _wrong_code(request, user, form, device)
-                if locked is not None:
-                    return locked
+            accepted, locked = check_code(
+                request, user, form, device, lambda code: verify_token(user, device.persistent_id, code)
+            )
+            if locked is not None:
+                return locked
+            if accepted:
+                TOTPDevice.objects.filter(user=user).delete()
+                messages.success(request, "两步验证已停用。")
+                return redirect("two_factor")
     return render(
         request,
         "sites/two_factor_manage.html",
