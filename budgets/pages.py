@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -25,6 +24,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from cms.items import Item, SearchDocument
+from cms.page_forms import PageForm
 from cms.pages import ColumnPage, ColumnType
 
 from . import charts
@@ -48,7 +48,7 @@ def standard_title(organisation_name, year, kind):
     return f"{organisation_name}{year}年部门{label}和“三公”经费{label}公开"
 
 
-class DisclosureForm(WagtailAdminPageForm):
+class DisclosureForm(PageForm):
     """Marks the page being published so its model runs the publishing rules (G07–G09)
     when the editor presses 发布 (or schedules it), not only on a later publish."""
 

@@ -21,6 +21,7 @@ from django.dispatch import Signal
 from django.utils.module_loading import import_string
 from wagtail.models import Page
 
+from .page_forms import PageForm
 from .review_gate import ReviewGatedPage
 
 #: Sent by a content app when an item's public content changed without a new revision.
@@ -57,6 +58,9 @@ class Item(ReviewGatedPage):
       wap_view        dotted path of its WAP view function (request, wap, page); empty:
                       no WAP rendering of its own
     """
+
+    # The editor's form shows the publishing rules' findings at their fields.
+    base_form_class = PageForm
 
     item_key = ""
     item_label = ""

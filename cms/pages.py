@@ -21,6 +21,7 @@ from .disclosure import Validity, allocate_index_number, in_force
 from .fields import MultipleChoiceField
 from .items import RENDERED_CHANNELS, Item, SearchDocument
 from .listing import child_lists, sync_listings
+from .page_forms import PageForm
 from .paging import page_of
 from .review_gate import ReviewGatedPage
 from .snippets import INDEX_NUMBER_MAX_LENGTH
@@ -114,6 +115,7 @@ class CounterpartMixin(models.Model):
 
 
 class HomePage(ReviewGatedPage, CounterpartMixin, Page):
+    base_form_class = PageForm  # as every item type's (cms.items.Item)
     intro = RichTextField(gettext_lazy("Introduction"), blank=True, features=RICH_TEXT_FEATURES)
     default_news_workflow = models.ForeignKey(
         "wagtailcore.Workflow",

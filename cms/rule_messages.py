@@ -17,29 +17,24 @@ editor, in Chinese, at the field — at the very block of a StreamField — that
 - The reviewers' comments of the current review (请求修改 and approvals) are shown at the
   top of the edit page: step, reviewer, time, comment.
 
-The field errors need the page's edit form to carry them: `install_page_forms()` gives
-every page type's form `RuleFindingsFormMixin`, which shows what the before_edit_page hook
-found (stashed on the page the view then builds its form for). cms/wagtail_hooks.py
-imports this module and calls it.
+The field errors are shown by the page types' edit form (cms.page_forms.PageForm), from
+what the before_edit_page hook found and stashed on the page the view builds its form for.
+cms/wagtail_hooks.py imports this module.
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.forms.utils import ErrorDict
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
-from wagtail.admin.forms import WagtailAdminPageForm
-from wagtail.blocks import StreamBlockValidationError
-from wagtail.blocks.base import BlockField
-from wagtail.models import Page, TaskState, get_page_models
+from wagtail.models import Page, TaskState
 
 from . import publish_checks
+from .page_forms import FINDINGS_ATTR
 from .workflow import (
-    CONTENT_RULES_MESSAGE,
     REFUSED_PARAM,
     SELF_APPROVAL_MESSAGE,
+    approval_refusal,
     last_editor_id,
     refused_approval_url,
 )
@@ -52,71 +47,10 @@ REVIEW_NOTICE = "审核提示：该内容不符合发布要求，不能审核通
 UNPLACED_NOTICE = "该内容不符合发布要求，提交审核或发布前须修改：%(reasons)s"
 COMMENT_MESSAGE = "审核意见（%(step)s·%(who)s，%(when)s，%(verdict)s）：%(comment)s"
 
-#: The page attribute the GET hook leaves its findings in, for the form (below).
-FINDINGS_ATTR = "_publish_findings"
 #: The request attribute saying a submission was turned into a save, with its findings.
 REFUSED_ATTR = "_publish_refused"
 #: The request attribute holding the review step an edit-view approval acts on.
 TASK_STATE_ATTR = "_approving_task_state"
-
-
-# -- the edit form ---------------------------------------------------------------------
-
-
-class RuleFindingsFormMixin:
-    """Shows the findings stashed on the page (FINDINGS_ATTR) as errors of its fields, in
-    an unbound form: the edit view's GET. A bound form is never touched, so saving a
-    draft is never blocked by a rule."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        found = getattr(self.instance, FINDINGS_ATTR, None)
-        if found and not self.is_bound:
-            self._errors = ErrorDict()
-            for name, error in field_errors(found, self.fields).items():
-                self._errors[name] = self.error_class([error], renderer=self.renderer)
-
-
-def field_errors(found, fields):
-    """{form field name: one ValidationError} for the findings that name a field of the
-    form. A StreamField gets a StreamBlockValidationError, its messages at their blocks."""
-    by_field = {}
-    for refusal in found:
-        if refusal.field in fields:
-            by_field.setdefault(refusal.field, []).append(refusal)
-    errors = {}
-    for name, refusals in by_field.items():
-        if isinstance(fields[name], BlockField):
-            blocks = {}
-            for refusal in refusals:
-                if refusal.block is not None:
-                    blocks.setdefault(refusal.block, []).append(refusal.field_text)
-            errors[name] = StreamBlockValidationError(
-                block_errors={index: ValidationError(texts) for index, texts in blocks.items()},
-                non_block_errors=[r.text for r in refusals if r.block is None],
-            )
-        else:
-            errors[name] = ValidationError([r.field_text for r in refusals])
-    return errors
-
-
-def install_page_forms():
-    """Give every page type's edit form RuleFindingsFormMixin (over the form it has, such
-    as a disclosure's own), and drop edit handlers built before, which hold the old form."""
-    for model in get_page_models():
-        # Wagtail's admin app sets Page.base_form_class when it is ready, which may be
-        # after this runs (hooks are loaded by whoever asks for one first).
-        base = getattr(model, "base_form_class", None) or WagtailAdminPageForm
-        if model is Page or issubclass(base, RuleFindingsFormMixin):
-            continue
-
-        class RuleCheckedForm(RuleFindingsFormMixin, base):
-            pass
-
-        RuleCheckedForm.__name__ = RuleCheckedForm.__qualname__ = f"RuleChecked{base.__name__}"
-        model.base_form_class = RuleCheckedForm
-        if hasattr(model, "get_edit_handler"):  # set by Wagtail's admin app, with the above
-            model.get_edit_handler.cache_clear()
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -240,10 +174,9 @@ def _say_why_approval_was_refused(request, page, task_state_id, found):
     ).first()
     if step is None:
         return
-    if last_editor_id(page) == request.user.pk:
-        messages.error(request, SELF_APPROVAL_MESSAGE)
-    elif found:
-        messages.error(request, CONTENT_RULES_MESSAGE % {"reasons": "；".join(r.text for r in found)})
+    refusal = approval_refusal(page, request.user, [r.text for r in found])
+    if refusal:
+        messages.error(request, refusal)
 
 
 def _show_review_comments(request, page):

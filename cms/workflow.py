@@ -27,13 +27,15 @@ def last_editor_id(obj):
     return revision.user_id if revision else None
 
 
-def approval_refusal(obj, user):
-    """Why `user` may not approve `obj` now (one Chinese message), or None."""
+def approval_refusal(obj, user, refused=None):
+    """Why `user` may not approve `obj` now (one Chinese message), or None. `refused`: the
+    publishing rules' reasons for its latest revision, when the caller has them already."""
     if last_editor_id(obj) == user.pk:
         return SELF_APPROVAL_MESSAGE
     # The content an approval passes on (and the last step publishes) must meet the rules
     # the publish button enforces, or review would be a way round them.
-    refused = refusals(obj.get_latest_revision_as_object())
+    if refused is None:
+        refused = refusals(obj.get_latest_revision_as_object())
     if refused:
         return CONTENT_RULES_MESSAGE % {"reasons": "；".join(refused)}
     return None

@@ -32,7 +32,7 @@ def search_backend(app_configs=None, **kwargs):
 
 
 def hot_terms_settings(app_configs=None, **kwargs):
-    value = getattr(settings, "SEARCH_HOT_MIN_CLIENTS", 3)
+    value = settings.SEARCH_HOT_MIN_CLIENTS
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return []
     return [
