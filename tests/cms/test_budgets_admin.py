@@ -20,7 +20,9 @@ from tests.cms.test_budgets_import import filled_xlsx
 from tests.factories import make_organisation, make_user
 
 
-class AdminImportTest(TestCase):
+class ImportFormCase(TestCase):
+    """A budget column and a superuser clerk posting the import form (no tests of its own)."""
+
     @classmethod
     def setUpTestData(cls):
         cls.org = make_organisation("郴州市财政局")
@@ -36,6 +38,8 @@ class AdminImportTest(TestCase):
         payload["file"] = SimpleUploadedFile("czj.xlsx", data)
         return self.client.post(url, payload)
 
+
+class AdminImportTest(ImportFormCase):
     def test_upload_creates_a_draft_and_opens_it(self):
         data, tables, _ = filled_xlsx()
         response = self.post(data)

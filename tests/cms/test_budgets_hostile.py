@@ -22,8 +22,9 @@ from budgets.importer import MAX_CELLS, BudgetImportError, read_tables
 from budgets.pages import DisclosurePage, csv_cell
 from budgets.tables import Kind
 from tests.cms.budget_fixtures import make_budget_column, make_disclosure
+from tests.cms.test_budgets_admin import ImportFormCase
 from tests.cms.test_budgets_import import filled_csv, filled_xlsx
-from tests.factories import make_organisation, make_site, make_user
+from tests.factories import make_organisation, make_site
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 HTML = b"<!doctype html><html><body><script>fetch('/admin/')</script></body></html>"
@@ -53,23 +54,10 @@ class OnDiskMediaMixin:
         shutil.rmtree(cls._media, ignore_errors=True)
 
 
-class PdfFieldTest(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.org = make_organisation("郴州市财政局")
-        cls.column = make_budget_column([cls.org])
-        cls.admin = make_user("clerk", superuser=True)
-
-    def setUp(self):
-        self.client.force_login(self.admin)
-
+class PdfFieldTest(ImportFormCase):
     def post(self, pdf):
         data, _, _ = filled_xlsx()
-        url = f"/admin/budgets/column/{self.column.pk}/import/"
-        payload = {"organisation": self.org.pk, "year": 2013, "kind": Kind.FINAL}
-        payload["file"] = SimpleUploadedFile("czj.xlsx", data)
-        payload["pdf"] = pdf
-        return self.client.post(url, payload)
+        return super().post(data, pdf=pdf)
 
     def test_html_as_pdf_is_refused_and_nothing_is_stored(self):
         for name in ("gongkai.html", "gongkai.pdf", "gongkai.svg"):
