@@ -9,7 +9,6 @@ import datetime as dt
 import itertools
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -23,18 +22,11 @@ from .wechat_inbound import (
     WeChat,
     drop_aes_key,
     event_xml,
+    fresh_cache,  # noqa: F401 - autouse: each test starts with an empty cache
     make_account,
     searches,
     text_xml,
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    # The de-duplication marks live in the cache; each test starts with none.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

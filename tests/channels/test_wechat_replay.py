@@ -17,6 +17,7 @@ from .wechat_inbound import (
     WeChat,
     drop_aes_key,
     event_xml,
+    fresh_cache,  # noqa: F401 - autouse: each test starts with an empty cache
     make_account,
     searches,
     text_xml,
@@ -24,13 +25,6 @@ from .wechat_inbound import (
 
 NOW = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 NOW_TS = int(NOW.timestamp())
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
