@@ -29,7 +29,7 @@ from wagtail.models import (
     WorkflowState,
     get_page_models,
 )
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from channels.api.models import ApiKey
 from cms.importer import ItemImporter, LineError
@@ -43,6 +43,7 @@ from cms.review_gate import (
     acting,
 )
 from cms.tasks import publish_scheduled
+from tests.cms.test_workflow import article_form
 from tests.factories import make_article, make_column, make_site, make_user
 
 HOST = "bhq.review.localhost"
@@ -78,21 +79,6 @@ def news(site):
 def functions(site):
     """机构职能: no review workflow; publishing is direct."""
     return make_column(site.home, title="机构职能", slug="jgzn", column_type=ColumnType.FUNCTIONS)
-
-
-def article_form(title, slug, **extra):
-    data = nested_form_data(
-        {
-            "title": title,
-            "slug": slug,
-            "summary": "",
-            "body": streamfield([("paragraph", rich_text("<p>北湖区政务公开工作稳步推进。</p>"))]),
-            "attachments": inline_formset([]),
-            "comments": inline_formset([]),
-        }
-    )
-    data.update(extra)
-    return data
 
 
 PUBLISH = {"action-publish": "action-publish"}
