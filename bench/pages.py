@@ -4,7 +4,7 @@
 for 20,000 articles); a benchmark needs the resulting rows, not the editing history. Here
 the Page rows go in with bulk_create, carrying the treebeard paths, depths and URL paths
 that add_child would give them, then the ArticlePage rows are inserted for the child table
-of the multi-table inheritance, the column listing rows are written and the column's child count is updated once. No revision
+of the multi-table inheritance, the column listing rows are written (in the column and its parent columns) and the column's child count is updated once. No revision
 is written and no signal is sent: whatever must follow publishing (Wagtail's search index,
 the portal's search index) the caller runs itself, through that code's own entry point.
 """
@@ -15,7 +15,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from wagtail.models import Page
 
-from cms.models import ArticlePage, ColumnListing, ColumnPage
+from cms.listing import relist
+from cms.models import ArticlePage, ColumnPage
 from cms.tree import child_path, child_position
 
 BATCH = 500
@@ -77,11 +78,9 @@ def add_articles(column, articles, batch=BATCH):
                 ids.append(page.pk)
             # What Model.save() does for the child table of multi-table inheritance, in bulk.
             ArticlePage._base_manager._insert(rows, fields=article_fields, raw=True)
-            # ...and the column listing rows ArticlePage.save() keeps (cms.listing).
-            ColumnListing.objects.bulk_create(
-                ColumnListing(column_id=column.pk, article_id=row.pk, published_at=row.published_at)
-                for row in rows
-            )
+            # ...and the column listing rows ArticlePage.save() keeps (cms.listing): in the
+            # column and every column above it.
+            relist([(row.pk, row.path, row.published_at, True) for row in rows])
     ColumnPage.objects.filter(pk=column.pk).update(
         numchild=Page.objects.filter(path__startswith=column.path, depth=column.depth + 1).count()
     )

@@ -1,8 +1,10 @@
 """Render benchmark: query count and median render time of an article page and of a
 column list (first page) at 1k and at 20k articles, and the 20k/1k ratio (target ≤ 1.3);
-also the first page of a short (20-item) column beside them, which must not grow at all.
+also the first page of a short (20-item) column beside them, which must not grow at all;
+and page 1 against page 500 of the long column and of a parent column that collects
+20k items from 4 sub-columns (ratio target ≤ 1.3, the same query count).
 
-    python bench/render.py [--small 1000] [--large 20000] [--requests 30]
+    python bench/render.py [--small 1000] [--large 20000] [--requests 30] [--deep-page 500]
 
 Runs on its own throwaway database (test settings; a SQLite file under var/, or a test_
 database next to DATABASE_URL when that is set) and removes it afterwards. Articles are
@@ -57,7 +59,17 @@ def build_site():
     provisioned.home.add_child(instance=notices)
     notices.save_revision().publish()
     organisation = Organisation.objects.create(name="郴州市人民政府办公室", credit_code="11431000006170001X")
-    return column, notices, organisation
+    # A parent column (政务动态) whose items all stand in its four sub-columns.
+    parent = ColumnPage(title="政务动态", slug="zwdt", show_in_menus=True)
+    provisioned.home.add_child(instance=parent)
+    parent.save_revision().publish()
+    subcolumns = []
+    for n, title in enumerate(("工作动态", "部门动态", "县区动态", "图片新闻"), 1):
+        sub = ColumnPage(title=title, slug=f"sub{n}")
+        parent.add_child(instance=sub)
+        sub.save_revision().publish()
+        subcolumns.append(sub)
+    return column, notices, organisation, subcolumns
 
 
 def add_articles(column, organisation, start, count, slug_prefix="article"):
@@ -107,6 +119,7 @@ def main():
     parser.add_argument("--small", type=int, default=1000)
     parser.add_argument("--large", type=int, default=20000)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--deep-page", type=int, default=500)
     args = parser.parse_args()
 
     setup_test_environment()
@@ -114,7 +127,7 @@ def main():
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         cache.clear()
-        column, notices, organisation = build_site()
+        column, notices, organisation, subcolumns = build_site()
         # Dated before everything in the long column, so a query that walks the whole
         # cluster newest-first would have to pass all of those to reach them.
         add_articles(notices, organisation, -20, 20, slug_prefix="notice")
@@ -139,6 +152,23 @@ def main():
                 "short column": measure(client, "/notices/", args.requests),
             }
 
+        # The parent column: the same number of items, spread over its four sub-columns.
+        share = args.large // len(subcolumns)
+        for n, sub in enumerate(subcolumns):
+            add_articles(sub, organisation, args.large + n * share + 1, share, slug_prefix=f"sub{n}")
+        cache.clear()
+        deep = f"?page={args.deep_page}"
+        paging = {
+            "long column": (
+                measure(client, "/news/", args.requests),
+                measure(client, f"/news/{deep}", args.requests),
+            ),
+            "parent column": (
+                measure(client, "/zwdt/", args.requests),
+                measure(client, f"/zwdt/{deep}", args.requests),
+            ),
+        }
+
         print()
         print(f"{'page':<14}{'articles':>9}{'queries':>9}{'median ms':>11}{'median CPU ms':>15}")
         for size, rows in results.items():
@@ -153,6 +183,13 @@ def main():
             print(
                 f"{name}: {args.large}/{args.small} ratio {wall_large / wall_small:.2f} wall, "
                 f"{cpu_large / cpu_small:.2f} CPU (target <= 1.3); queries {q_small} -> {q_large}"
+            )
+        print()
+        for name, ((q_first, wall_first, cpu_first), (q_deep, wall_deep, cpu_deep)) in paging.items():
+            print(
+                f"{name} ({args.large} items): page 1 {wall_first:.2f} ms, page {args.deep_page} "
+                f"{wall_deep:.2f} ms; ratio {wall_deep / wall_first:.2f} wall, {cpu_deep / cpu_first:.2f} CPU "
+                f"(target <= 1.3); queries {q_first} -> {q_deep}"
             )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)

@@ -77,6 +77,7 @@ class ScheduleForm(forms.Form):
 
 def _column_for_editing(request, column_id):
     column = get_object_or_404(BudgetColumnPage, pk=column_id)
+    column = column.source  # an alias's disclosures are filed under its original
     if not column.permissions_for_user(request.user).can_add_subpage():
         raise PermissionDenied
     return column
@@ -142,7 +143,8 @@ def coverage_view(request):
     """A year's coverage, drafts included, of a column the user may edit: a clerk sees the
     columns of their own site only (another site's drafts are not theirs to see)."""
     editable = editable_pages(request.user).values("pk")
-    columns = list(BudgetColumnPage.objects.filter(pk__in=editable).order_by("path"))
+    # An alias shows its original's coverage: listed once, as the original.
+    columns = list(BudgetColumnPage.objects.filter(pk__in=editable, alias_of__isnull=True).order_by("path"))
     requested = request.GET.get("column")
     if requested:
         column = next((c for c in columns if str(c.pk) == requested), None)

@@ -25,7 +25,7 @@ class DisclosureSerializer(ItemSerializer):
 
     model = DisclosurePage
     # Not the tables: a list shows none of them, and they are the bulk of the row.
-    list_fields = (*PAGE_FIELDS, "year", "kind", "sg_total", *ORGANISATION_FIELDS)
+    list_fields = (*PAGE_FIELDS, "year", "kind", "sg_total", "index_number", *ORGANISATION_FIELDS)
     list_related = ("organisation",)
     detail_related = ("organisation", "source_file", "pdf")
     list_filters = {"organisation": "organisation_id"}
@@ -38,6 +38,7 @@ class DisclosureSerializer(ItemSerializer):
         data["organisation"] = self.renderer.organisation(page.organisation)
         data["year"] = page.year
         data["kind"] = self.renderer.choice(page.kind, KIND_LABELS)
+        data["index_number"] = page.index_number
         return data
 
     def detail_data(self, page, root_url):

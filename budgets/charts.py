@@ -4,6 +4,13 @@ A chart is an image whose text alternative is the data table next to it: the SVG
 role="img" with a short title, and aria-describedby points at the table, which a screen
 reader (or a reader in text-only mode) reads instead. Values are printed beside the bars
 and series are told apart by their legend text and a hatch, so colour is never the only cue.
+
+Text is drawn in `currentColor` and bars carry classes (chart__bar--0, --1, chart__hatch),
+so static/css/budgets.css can recolour them for the reading modes: white labels on black in
+高对比度, the toolbar's schemes likewise. The fill attributes stay as the colours where no
+stylesheet applies. budgets.css keeps the chart from shrinking below its natural width
+(WIDTH): on a phone it scrolls sideways in its region instead of shrinking its 13 px
+labels to 7 px.
 """
 
 from decimal import Decimal
@@ -29,9 +36,11 @@ def bar_chart(chart_id, title, categories, series, table_id):
     height = legend_height + len(categories) * group + GAP
     parts = [
         format_html(
-            '<svg id="{}" class="chart" role="img" viewBox="0 0 {} {}" width="100%" '
+            '<svg id="{}" class="chart" role="img" viewBox="0 0 {} {}" width="{}" height="{}" '
             'aria-labelledby="{}-title" aria-describedby="{}" xmlns="http://www.w3.org/2000/svg">',
             chart_id,
+            WIDTH,
+            height,
             WIDTH,
             height,
             chart_id,
@@ -40,20 +49,22 @@ def bar_chart(chart_id, title, categories, series, table_id):
         format_html('<title id="{}-title">{}（数据见下表）</title>', chart_id, title),
         format_html(
             '<defs><pattern id="{}-hatch" width="6" height="6" patternUnits="userSpaceOnUse">'
-            '<path d="M0,6 l6,-6" stroke="#fff" stroke-width="1.5"/></pattern></defs>',
+            '<path class="chart__hatch" d="M0,6 l6,-6" stroke="#fff" stroke-width="1.5"/></pattern></defs>',
             chart_id,
         ),
     ]
     x = LABEL_WIDTH
     for index, (name, _) in enumerate(series):
         parts.append(_bar(chart_id, index, x, 4, 14, 14))
-        parts.append(format_html('<text x="{}" y="16" font-size="13" fill="#222">{}</text>', x + 20, name))
+        parts.append(
+            format_html('<text x="{}" y="16" font-size="13" fill="currentColor">{}</text>', x + 20, name)
+        )
         x += 20 + 14 * (len(name) + 2)
     for row, category in enumerate(categories):
         top = legend_height + row * group
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="13" text-anchor="end" fill="#222">{}</text>',
+                '<text x="{}" y="{}" font-size="13" text-anchor="end" fill="currentColor">{}</text>',
                 LABEL_WIDTH - 8,
                 top + group / 2,
                 category,
@@ -66,7 +77,7 @@ def bar_chart(chart_id, title, categories, series, table_id):
             parts.append(_bar(chart_id, index, LABEL_WIDTH, y, max(width, 1), BAR_HEIGHT - 3))
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" font-size="12" fill="#222">{}</text>',
+                    '<text x="{}" y="{}" font-size="12" fill="currentColor">{}</text>',
                     LABEL_WIDTH + width + 4,
                     y + BAR_HEIGHT - 6,
                     f"{value:,.2f}",
@@ -78,10 +89,18 @@ def bar_chart(chart_id, title, categories, series, table_id):
 
 def _bar(chart_id, index, x, y, width, height):
     fill = FILLS[index % len(FILLS)]
-    rect = format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>', x, y, width, height, fill)
+    rect = format_html(
+        '<rect class="chart__bar chart__bar--{}" x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
+        index % len(FILLS),
+        x,
+        y,
+        width,
+        height,
+        fill,
+    )  # fmt: skip
     if index % 2:  # the second series is hatched as well as coloured
         rect += format_html(
-            '<rect x="{}" y="{}" width="{}" height="{}" fill="url(#{}-hatch)"/>',
+            '<rect class="chart__hatched" x="{}" y="{}" width="{}" height="{}" fill="url(#{}-hatch)"/>',
             x,
             y,
             width,

@@ -23,9 +23,11 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.disclosure import allocate_index_number
 from cms.items import Item, SearchDocument
 from cms.page_forms import PageForm
 from cms.pages import ColumnPage, ColumnType
+from cms.snippets import INDEX_NUMBER_MAX_LENGTH
 
 from . import charts
 from .coverage import coverage_of
@@ -56,6 +58,13 @@ class DisclosureForm(PageForm):
         super().__init__(*args, **kwargs)
         if "slug" in self.fields:  # made from department, year and kind when left empty
             self.fields["slug"].required = False
+
+    def clean_slug(self):
+        # Not the short `<column>-<n>` slug of other new pages (PageForm): a disclosure's
+        # address is made from year, kind and credit code (_standard_fields) when left empty
+        # or not plain ASCII.
+        slug = (self.cleaned_data.get("slug") or "").strip()
+        return slug if slug.isascii() else ""
 
     def clean(self):
         cleaned = super().clean()
@@ -103,10 +112,21 @@ class DisclosurePage(Item, RoutablePageMixin, Page):
         "wagtaildocs.Document", verbose_name=gettext_lazy("Published text (PDF)"), null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
+    # G01/G02: issued by the department's 索引号 sequence when first published, as an
+    # article's is (cms.disclosure.allocate_index_number).
+    index_number = models.CharField(
+        gettext_lazy("Index No."), max_length=INDEX_NUMBER_MAX_LENGTH, null=True, blank=True, unique=True,
+        editable=False,
+    )  # fmt: skip
+    written_at = models.DateField(
+        gettext_lazy("Date written"), null=True, blank=True,
+        help_text=gettext_lazy("The date the disclosure was signed off; if left empty, the date it is first published."),
+    )  # fmt: skip
 
     base_form_class = DisclosureForm
     content_panels = [
         FieldRowPanel([FieldPanel("organisation"), FieldPanel("year"), FieldPanel("kind")], "公开信息"),
+        FieldPanel("written_at"),
         MultiFieldPanel(
             [
                 FieldRowPanel(
@@ -135,10 +155,12 @@ class DisclosurePage(Item, RoutablePageMixin, Page):
             "organisation", "year", "kind", "tables", "sg_total", "sg_outbound", "sg_vehicle",
             "sg_vehicle_purchase", "sg_vehicle_operation", "sg_reception", "trips_abroad", "travellers_abroad",
             "vehicles_bought", "vehicles_held", "receptions", "reception_guests", "sg_explanation",
+            "index_number", "written_at",
         )
     ]  # fmt: skip
     parent_page_types = ["budgets.BudgetColumnPage"]
     subpage_types = []
+    exclude_fields_in_copy = ["index_number"]
     template = "budgets/disclosure_page.html"
 
     item_key = "disclosure"
@@ -221,6 +243,24 @@ class DisclosurePage(Item, RoutablePageMixin, Page):
         exclude = set(exclude or ()) | {"organisation", "year", "kind"}
         super().validate_constraints(exclude=exclude)
 
+    def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        # As ArticlePage.save: a draft save of a live page writes a few columns only, and a
+        # number issued then would be lost; revisions drafted before the first publish carry
+        # none, so the issued one is kept.
+        writes_number = update_fields is None or "index_number" in update_fields
+        if self.pk and not self.index_number and writes_number:
+            self.index_number = (
+                DisclosurePage.objects.filter(pk=self.pk).values_list("index_number", flat=True).first()
+            )
+        if self.live and writes_number:
+            published = timezone.localtime(self.first_published_at or self.go_live_at or timezone.now())
+            if not self.index_number and self.organisation_id:
+                self.index_number = allocate_index_number(self.organisation, published.year)
+            if self.written_at is None:  # G02's 成文日期: the sign-off date, else the publication's
+                self.written_at = published.date()
+        super().save(*args, **kwargs)
+
     # -- the item protocol (cms.items) -----------------------------------------------------
 
     def search_document(self):
@@ -240,7 +280,8 @@ class DisclosurePage(Item, RoutablePageMixin, Page):
             " ".join(view["title"] for view in views),
             " ".join(items),
         ]
-        return SearchDocument(parts=parts, meta=[department, f"{self.year}", self.kind_label, "三公经费"])
+        meta = [department, f"{self.year}", self.kind_label, "三公经费", self.index_number or ""]
+        return SearchDocument(parts=parts, meta=meta)
 
     def push_summary(self):
         """One sentence for lists and notifications; reads no related rows but the
@@ -449,7 +490,12 @@ def csv_cell(value):
 
 class BudgetColumnPage(RoutablePageMixin, ColumnPage):
     """The 预决算公开 column (G10, G11): one item per department, year and kind, and the
-    coverage of a year against the departments that must publish."""
+    coverage of a year against the departments that must publish.
+
+    The column may also stand elsewhere as a Wagtail alias (a copy that follows the
+    original's edits), so that two parents list it among their sub-columns: the demo keeps
+    the column under 财政预决算 and places an alias under 政府信息公开. An alias shows the
+    original's disclosures and coverage (`source`) and names the original as canonical."""
 
     departments = ParentalManyToManyField(
         "cms.Organisation", verbose_name=gettext_lazy("Departments required to publish"), blank=True, related_name="+",
@@ -476,32 +522,43 @@ class BudgetColumnPage(RoutablePageMixin, ColumnPage):
         # The column's own article list (ColumnPage) is not this column's content.
         return Page.get_context(self, request, *args, **kwargs)
 
+    @property
+    def source(self):
+        """The column whose disclosures this page shows: itself, or the original of an alias."""
+        if not self.alias_of_id:
+            return self
+        if getattr(self, "_source", None) is None:
+            self._source = BudgetColumnPage.objects.get(pk=self.alias_of_id)
+        return self._source
+
     def coverage(self, year, live_only=True):
         """The coverage of `year` in this column. Departments come from the column's list;
         with no list, those that have published anything here. The public view counts live
         disclosures only; the admin view (live_only=False) counts drafts too so a clerk
         sees what is ready but not yet published."""
+        source = self.source
         pages = (
-            DisclosurePage.objects.child_of(self)
+            DisclosurePage.objects.child_of(source)
             .filter(year=year)
             .select_related("organisation")
             .defer("tables")
         )
         if live_only:
             pages = pages.live()
-        return coverage_of(year, pages, self.departments.order_by("pk"))
+        return coverage_of(year, pages, source.departments.order_by("pk"))
 
     def disclosures(self):
         return (
             DisclosurePage.objects.live()
-            .child_of(self)
+            .child_of(self.source)
             .select_related("organisation")
             .order_by("-year", "organisation__pk", "kind")
         )
 
     def years(self):
         return sorted(
-            set(DisclosurePage.objects.live().child_of(self).values_list("year", flat=True)), reverse=True
+            set(DisclosurePage.objects.live().child_of(self.source).values_list("year", flat=True)),
+            reverse=True,
         )
 
     @path("", name="list")

@@ -29,11 +29,12 @@ def budget_coverage_menu_item():
 def budget_page_buttons(page, user, view_name, next_url=None):
     specific = page.specific_deferred
     if isinstance(specific, BudgetColumnPage):
+        column_id = specific.alias_of_id or page.pk  # an alias files under its original
         yield Button(
-            "导入预决算报表", reverse("budgets_import", args=[page.pk]), icon_name="upload", priority=80
+            "导入预决算报表", reverse("budgets_import", args=[column_id]), icon_name="upload", priority=80
         )
         yield Button(
-            "统一定时发布", reverse("budgets_schedule", args=[page.pk]), icon_name="time", priority=81
+            "统一定时发布", reverse("budgets_schedule", args=[column_id]), icon_name="time", priority=81
         )
     elif isinstance(specific, DisclosurePage):
         yield Button(

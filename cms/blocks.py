@@ -1,11 +1,67 @@
 """StreamField blocks of article bodies and topic (专题) pages."""
 
+from django import forms
+from django.utils.functional import cached_property, lazy
+from django.utils.translation import get_language, gettext_lazy
 from wagtail import blocks
-from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.admin.staticfiles import versioned_static
+from wagtail.contrib.table_block import blocks as table_blocks
 from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.images.blocks import ImageBlock
+from wagtail.images import blocks as image_blocks
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
+
+TABLE_HELP_TEXT = (
+    "表头是说明一列（或一行）数据是什么的单元格，如“项目”“金额（万元）”。请在“表头设置”中"
+    "选出表头所在的行或列（有标题行的表格选“第一行作为表头”）：读屏软件读每个数据单元格时"
+    "会同时读出它的表头，视障用户才听得懂每个数字的含义。表格标题概括整张表的内容，也会被读出。"
+)
+
+
+def _handsontable_language():
+    # Handsontable knows "zh-CN" and "en-US", not Django's "zh-hans" or "en"; a code it does
+    # not know is a console error and an English editor.
+    return "zh-CN" if (get_language() or "").startswith("zh") else "en-US"
+
+
+class ImageBlock(image_blocks.ImageBlock):
+    """Wagtail's image block with its chooser labelled: Wagtail names the chooser after its
+    field ("Image") without translating it. Deconstructs as Wagtail's block (its own
+    deconstruct), so migrations do not name this class."""
+
+    def __init__(self, required=True, **kwargs):
+        super().__init__(required=required, **kwargs)
+        self.child_blocks["image"].label = gettext_lazy("Image")
+
+
+class TableInput(table_blocks.TableInput):
+    """The table editor with Handsontable's Chinese dictionary, which Wagtail's bundle lacks."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=[versioned_static("js/handsontable-zh-CN.js")])
+
+
+class TableBlock(table_blocks.TableBlock):
+    """Wagtail's table block, its editor in the editor's language and its header choice
+    explained. Wagtail fixes the editor's language once, when the block is built, as Django's
+    code; here it is the editor's own, per request, in Handsontable's code.
+
+    The help text and the language are set after construction: neither changes what is
+    stored, and the block deconstructs as Wagtail's (DECONSTRUCT_ALIASES), so no migration
+    follows a change of wording."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.table_options["language"] = lazy(_handsontable_language, str)()
+        self.field_options["help_text"] = TABLE_HELP_TEXT
+
+    @cached_property
+    def field(self):
+        return forms.CharField(widget=TableInput(table_options=self.table_options), **self.field_options)
+
+
+DECONSTRUCT_ALIASES = {TableBlock: "wagtail.contrib.table_block.blocks.TableBlock"}
 
 
 class AttachmentBlock(blocks.StructBlock):

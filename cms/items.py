@@ -69,6 +69,33 @@ class Item(ReviewGatedPage):
     wechat_source = ""
     wap_view = ""
 
+    #: The kinds of column (cms.pages.ColumnType values) an editor may add this type to;
+    #: empty: every kind no type reserves.
+    allowed_column_types = ()
+    #: Whether its kinds are reserved to it: such a column offers only the types that name
+    #: its kind (an interview column offers interviews, not articles).
+    reserves_column_types = False
+    #: A part of the column tree (a sub-column, a topic) rather than an item listed in a
+    #: column: offered only in a column that lists no items of its own, or already has
+    #: parts (a directory such as 政务动态), so a leaf column offers its items alone.
+    column_section = False
+
+    @classmethod
+    def can_create_at(cls, parent):
+        """Wagtail's rule, then the column's: each column offers the types that belong in
+        it (Wagtail's "add child page" goes straight to the form when one type is left)."""
+        if not super().can_create_at(parent):
+            return False
+        column_type = _column_type(parent)
+        if column_type is None:
+            return True  # a home page: no column rule
+        if not offered_in_column_type(cls, column_type):
+            return False
+        if cls.column_section:
+            has_items, has_sections = _column_children(parent)
+            return has_sections or not has_items
+        return True
+
     # -- search ----------------------------------------------------------------------------
 
     def search_document(self):
@@ -76,10 +103,12 @@ class Item(ReviewGatedPage):
         return SearchDocument(parts=[getattr(self, "summary", "")], meta=[getattr(self, "keywords", "")])
 
     def search_filters(self):
-        """Filter values of the search index: organisation and validity (for the facets)."""
+        """Filter values of the search index: organisation and validity (for the facets),
+        and the 索引号 a search finds the item by exactly."""
         return {
             "organisation_id": getattr(self, "organisation_id", None),
             "validity": getattr(self, "validity", "") or "",
+            "index_number": getattr(self, "index_number", "") or "",
         }
 
     # -- dates and summaries ---------------------------------------------------------------
@@ -155,6 +184,78 @@ def parent_column(page):
     ColumnPage = apps.get_model("cms", "ColumnPage")  # by name: cms.pages imports this module
     parent_path = page.path[: -page.steplen]
     return ColumnPage.objects.filter(path=parent_path).only("title", "column_type").first()
+
+
+# -- which types a column offers (Item.can_create_at) ---------------------------------------
+
+_MEMO = "_cms_column_offer_memo"
+
+
+def _memo(page):
+    # Wagtail asks can_create_at of every creatable type for the same parent (the add-child
+    # page, a listing row's buttons): what the parent's row says is read once per instance.
+    memo = page.__dict__.get(_MEMO)
+    if memo is None:
+        memo = page.__dict__[_MEMO] = {}
+    return memo
+
+
+def _column_type(page):
+    """The parent's column type, or None when it is no column."""
+    ColumnPage = apps.get_model("cms", "ColumnPage")
+    model = page.specific_class
+    if model is None or not issubclass(model, ColumnPage):
+        return None
+    memo = _memo(page)
+    if "type" not in memo:
+        value = getattr(page, "column_type", None)
+        if value is None:  # a plain Page row of a column
+            value = ColumnPage.objects.filter(pk=page.pk).values_list("column_type", flat=True).first()
+        memo["type"] = value
+    return memo["type"]
+
+
+def reserved_column_types():
+    """Column kinds some item type reserves (its allowed_column_types)."""
+    return {
+        kind
+        for model in _section_and_item_models()
+        if model.reserves_column_types
+        for kind in model.allowed_column_types
+    }
+
+
+def offered_in_column_type(model, column_type):
+    """Whether a column of kind `column_type` offers the page type `model`."""
+    if model.allowed_column_types:
+        return column_type in model.allowed_column_types
+    return column_type not in reserved_column_types()
+
+
+@functools.cache
+def _section_and_item_models():
+    # Every page model mixing in Item (the budget column too, which declares no key).
+    return [m for m in apps.get_models() if issubclass(m, Item) and issubclass(m, Page)]
+
+
+def _section_content_type_ids():
+    from django.contrib.contenttypes.models import ContentType
+
+    models = [m for m in _section_and_item_models() if m.column_section]
+    return {ct.pk for ct in ContentType.objects.get_for_models(*models).values()}
+
+
+def _column_children(page):
+    """(has items of its own, has sections) of a column: one query, then memoised."""
+    memo = _memo(page)
+    if "children" not in memo:
+        if not page.numchild:
+            memo["children"] = (False, False)
+        else:
+            kinds = set(Page.objects.child_of(page).values_list("content_type_id", flat=True).distinct())
+            sections = _section_content_type_ids()
+            memo["children"] = (bool(kinds - sections), bool(kinds & sections))
+    return memo["children"]
 
 
 # -- the registry ----------------------------------------------------------------------------

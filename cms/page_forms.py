@@ -5,7 +5,11 @@ concern, at the very block of a StreamField.
 cms.rule_messages runs the rules when the edit page is opened and leaves its findings on
 the page (FINDINGS_ATTR) the view then builds this form for. Page types get the form
 through `base_form_class` (cms.items.Item and the home page; a type with a form of its
-own subclasses PageForm)."""
+own subclasses PageForm).
+
+The form also gives a new page a short ASCII slug (cms.slugs) when the editor leaves it
+empty or the editor's script filled it from a Chinese title, and adds other apps' live
+hints to the fields' help texts (register_field_hint)."""
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
@@ -13,8 +17,23 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks import StreamBlockValidationError
 from wagtail.blocks.base import BlockField
 
+from .slugs import short_slug, wants_short_slug
+
 #: The page attribute the edit page's rule check leaves its findings in.
 FINDINGS_ATTR = "_publish_findings"
+
+SLUG_HELP = "网址中的名称。留空或由中文标题自动生成时，保存时改为简短的英文数字网址（如 gzdt-168）。"
+
+#: Live hints of other apps: callables (page, parent page) → {field name: text}, added to
+#: the fields' help texts (WeChat's title limit in a column that delivers to WeChat). A
+#: hint only explains; the rules themselves are cms.publish_checks'.
+FIELD_HINTS = []
+
+
+def register_field_hint(hint):
+    if hint not in FIELD_HINTS:
+        FIELD_HINTS.append(hint)
+    return hint
 
 
 class PageForm(WagtailAdminPageForm):
@@ -29,6 +48,30 @@ class PageForm(WagtailAdminPageForm):
             self._errors = ErrorDict()
             for name, error in field_errors(found, self.fields).items():
                 self._errors[name] = self.error_class([error], renderer=self.renderer)
+        if self._is_new_child() and "slug" in self.fields:
+            # Left empty (or auto-filled from a Chinese title), clean_slug gives a short one.
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = SLUG_HELP
+        for hint in FIELD_HINTS:
+            for name, text in (hint(self.instance, self.parent_page) or {}).items():
+                if name in self.fields:
+                    field = self.fields[name]
+                    field.help_text = _joined(str(field.help_text or ""), text)
+
+    def _is_new_child(self):
+        return self.instance._state.adding and self.parent_page is not None and self.parent_page.depth > 1
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        if self._is_new_child() and wants_short_slug(slug, self.data.get("title", "")):
+            return short_slug(self.parent_page)
+        return slug
+
+
+def _joined(help_text, hint):
+    if not help_text:
+        return hint
+    return help_text + ("" if help_text.endswith(("。", ".", "；")) else "。") + hint
 
 
 def field_errors(found, fields):

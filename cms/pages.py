@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Max
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, PageChooserPanel
 from wagtail.api import APIField
@@ -17,10 +17,11 @@ from wagtail.models import Orderable, Page, PageLogEntry, WorkflowPage, get_page
 from wagtail.search import index
 
 from .blocks import RICH_TEXT_FEATURES, ArticleBodyBlock, TopicSectionBlock
+from .catalogue import catalogue_filters
 from .disclosure import Validity, allocate_index_number, in_force
 from .fields import MultipleChoiceField
 from .items import RENDERED_CHANNELS, Item, SearchDocument
-from .listing import child_lists, sync_listings
+from .listing import ListingWindow, child_lists, sync_listings
 from .page_forms import PageForm
 from .paging import page_of
 from .review_gate import ReviewGatedPage
@@ -36,30 +37,32 @@ def stream_text(value):
 
 
 class ColumnType(models.TextChoices):
-    """P02: the enumerated ColumnType of the page-label meta tags."""
+    """P02: the enumerated ColumnType of the page-label meta tags. The labels are the
+    English names Django derived from the members (so the migration state is unchanged),
+    translated back to the values in the zh_Hans catalogue."""
 
-    HOME = "首页"
-    OVERVIEW = "概况信息"
-    FUNCTIONS = "机构职能"
-    LEADERS = "负责人信息"
-    NEWS = "工作动态"
-    POLICY = "政策文件"
-    GUIDE = "信息公开指南"
-    CATALOGUE = "信息公开目录"
-    ANNUAL_REPORT = "信息公开年报"
-    APPLY = "依法申请公开"
-    DATA_RELEASE = "数据发布"
-    OPEN_DATA = "数据开放"
-    INTERPRETATION = "政策解读"
-    RESPONSE = "回应关切"
-    SERVICES = "办事服务"
-    CONSULT = "咨询投诉"
-    SURVEY = "征集调查"
-    INTERVIEW = "在线访谈"
-    NOTICE = "通知公告"
-    PERSONNEL = "人事信息"
-    PLANNING = "规划计划"
-    BUDGET = "财政预决算"
+    HOME = "首页", pgettext_lazy("column type", "Home")
+    OVERVIEW = "概况信息", pgettext_lazy("column type", "Overview")
+    FUNCTIONS = "机构职能", pgettext_lazy("column type", "Functions")
+    LEADERS = "负责人信息", pgettext_lazy("column type", "Leaders")
+    NEWS = "工作动态", pgettext_lazy("column type", "News")
+    POLICY = "政策文件", pgettext_lazy("column type", "Policy")
+    GUIDE = "信息公开指南", pgettext_lazy("column type", "Guide")
+    CATALOGUE = "信息公开目录", pgettext_lazy("column type", "Catalogue")
+    ANNUAL_REPORT = "信息公开年报", pgettext_lazy("column type", "Annual Report")
+    APPLY = "依法申请公开", pgettext_lazy("column type", "Apply")
+    DATA_RELEASE = "数据发布", pgettext_lazy("column type", "Data Release")
+    OPEN_DATA = "数据开放", pgettext_lazy("column type", "Open Data")
+    INTERPRETATION = "政策解读", pgettext_lazy("column type", "Interpretation")
+    RESPONSE = "回应关切", pgettext_lazy("column type", "Response")
+    SERVICES = "办事服务", pgettext_lazy("column type", "Services")
+    CONSULT = "咨询投诉", pgettext_lazy("column type", "Consult")
+    SURVEY = "征集调查", pgettext_lazy("column type", "Survey")
+    INTERVIEW = "在线访谈", pgettext_lazy("column type", "Interview")
+    NOTICE = "通知公告", pgettext_lazy("column type", "Notice")
+    PERSONNEL = "人事信息", pgettext_lazy("column type", "Personnel")
+    PLANNING = "规划计划", pgettext_lazy("column type", "Planning")
+    BUDGET = "财政预决算", pgettext_lazy("column type", "Budget")
 
 
 class UpdateFrequency(models.TextChoices):
@@ -142,10 +145,11 @@ class HomePage(ReviewGatedPage, CounterpartMixin, Page):
         verbose_name = gettext_lazy("Site home page")
 
     def get_context(self, request, *args, **kwargs):
+        # The blocks of real portals (要闻, 图片新闻, 政务动态…), found by column type.
+        from .home_blocks import home_blocks  # imports this module
+
         context = super().get_context(request, *args, **kwargs)
-        context["latest_articles"] = latest_articles(self, 10)
-        context["topics"] = TopicPage.objects.live().descendant_of(self)[:8]
-        context["feed_columns"] = ColumnPage.objects.live().child_of(self).filter(show_in_menus=True)[:6]
+        context["blocks"] = home_blocks(self)
         return context
 
 
@@ -159,8 +163,14 @@ def latest_articles(ancestor, limit):
     )
 
 
+def listed_articles():
+    """The articles a list shows, with what a list row needs loaded."""
+    return ArticlePage.objects.live().defer_streamfields().select_related("organisation")
+
+
 class ColumnPage(Item, Page):
-    """A column (栏目): lists its own articles and those syndicated into it."""
+    """A column (栏目): lists its own articles, its sub-columns' and those syndicated into
+    any of them."""
 
     column_type = models.CharField(
         gettext_lazy("Column type"), max_length=20, choices=ColumnType, default=ColumnType.NEWS
@@ -209,6 +219,7 @@ class ColumnPage(Item, Page):
     item_key = "column"
     item_label = gettext_lazy("Column")
     item_channels = RENDERED_CHANNELS
+    column_section = True  # offered in directory columns, not in leaf ones (cms.items)
     wap_view = "channels.wap.views.column_view"
 
     class Meta:
@@ -232,13 +243,12 @@ class ColumnPage(Item, Page):
         return UPDATE_FREQUENCY_DAYS[self.update_frequency]
 
     def articles(self):
-        """Live articles of this column: its children and those syndicated into it (P07),
-        newest first, through the column's listing rows (cms.listing)."""
+        """Live articles of this column: its children, those of its sub-columns at any depth
+        and those syndicated into any of them (P07), newest first, through the column's
+        listing rows (cms.listing)."""
         return (
-            ArticlePage.objects.live()
+            listed_articles()
             .filter(listings__column=self)
-            .defer_streamfields()
-            .select_related("organisation")
             .order_by("-listings__published_at", "-listings__article")
         )
 
@@ -263,17 +273,29 @@ class ColumnPage(Item, Page):
         in_force_only = request.GET.get("validity") == "in_force"
         if in_force_only:
             articles = in_force(articles)
+        last_event = PageLogEntry.objects.aggregate(last=Max("pk"))["last"]
+        # G06: a directory column is browsed by subject category and issuing organisation.
+        browse = None
+        if self.column_type == ColumnType.CATALOGUE:
+            browse = catalogue_filters(self, request.GET, last_event)
+        if browse and browse.chosen:
+            articles = articles.filter(**browse.lookups)
+        filtered = in_force_only or bool(browse and browse.chosen)
         # Counting is the one part of a list whose cost grows with the column's length
         # (~10 ms at 20k items on SQLite), so counts are cached until the next page event
         # (publish, unpublish, move, delete) is logged anywhere; the newest log entry is an
         # indexed lookup of constant cost, made once for all of the page's lists.
-        last_event = PageLogEntry.objects.aggregate(last=Max("pk"))["last"]
         count_key = f"column-article-count:{self.pk}:{last_event}:{int(in_force_only)}"
+        if browse and browse.chosen:
+            count_key += ":" + ":".join(f"{k}={v}" for k, v in sorted(browse.lookups.items()))
         count = cache.get(count_key)
         if count is None:
             count = articles.count()
             cache.set(count_key, count, 3600)
-        page_obj = self._page_of(request, articles, "page", count)
+        # Unfiltered, a page is a range of the listing index alone (cms.listing.ListingWindow),
+        # so page 500 costs what page 1 does.
+        items = articles if filtered else ListingWindow(self.pk, listed_articles(), count)
+        page_obj = self._page_of(request, items, "page", count)
         # Pages of other apps' types among the children (cms.listing.ChildList), each list
         # paged on its own. Their ordered ids are cached as the count is: an empty list then
         # costs no query, a page of one costs one lookup by primary key.
@@ -289,11 +311,12 @@ class ColumnPage(Item, Page):
                 child_page.object_list = child_list.rows(child_page.object_list)
                 lists.append((child_list, child_page, self._query_without(request, child_list.page_param)))
         context["in_force_only"] = in_force_only
+        context["browse"] = browse
         context["page_obj"] = page_obj
         context["articles"] = page_obj.object_list
         context["page_query"] = self._query_without(request, "page")
         # An interview column holds only interviews: no empty "no items yet" article list.
-        context["show_articles"] = bool(page_obj.paginator.count or in_force_only or not lists)
+        context["show_articles"] = bool(page_obj.paginator.count or filtered or not lists)
         context["child_lists"] = lists
         context["subcolumns"] = self.child_sections(ColumnPage)
         return context
@@ -601,6 +624,7 @@ class TopicPage(Item, Page):
     item_key = "topic"
     item_label = gettext_lazy("Special topic")
     item_channels = RENDERED_CHANNELS
+    column_section = True  # offered in directory columns, not in leaf ones (cms.items)
     api_serializer = "channels.api.serializers.TopicSerializer"
     wap_view = "channels.wap.views.topic_view"
 

@@ -2,6 +2,8 @@
 resolves the site from the request's hostname."""
 
 from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -9,7 +11,14 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from channels.api.wagtail_v2 import router as wagtail_api_v2
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page's <link rel="icon"> says: the SVG icon."""
+    return HttpResponsePermanentRedirect(static_url("img/favicon.svg"))
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     # Two-factor login (sites/two_factor.py): the code step after Wagtail's password login.
     path("admin/two-factor/", include("sites.two_factor")),
     # Scoped versions of a few of Wagtail's admin views, answering their paths first

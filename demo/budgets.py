@@ -12,6 +12,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from wagtail.models import Page
 
 from budgets.pages import BudgetColumnPage, DisclosurePage
 from budgets.tables import Kind
@@ -300,7 +301,12 @@ def _organisations(names):
 def ensure_budget_disclosures(parent, slug="bmyjsgk", names=DEPARTMENTS):
     """The 部门预决算公开 column under `parent` with the departments' disclosures (all 55
     unless `names` says which); what exists already is left alone. Returns the number of
-    pages created."""
+    disclosures created.
+
+    The column is a sub-column of `parent` (财政预决算, deep in 信息公开目录) and, as an
+    alias, of the top-level column above it (政府信息公开, in the site's menu), so a citizen
+    reaches a disclosure from the home page in three clicks: 政府信息公开 → 部门预决算公开 →
+    the disclosure."""
     departments = _organisations(names)
     column = BudgetColumnPage.objects.child_of(parent).filter(slug=slug).first()
     if column is None:
@@ -334,4 +340,21 @@ def ensure_budget_disclosures(parent, slug="bmyjsgk", names=DEPARTMENTS):
                     revision.publish()
                 previous_total = current_total
                 created += 1
+    ensure_entrance(column)
     return created
+
+
+def ensure_entrance(column):
+    """An alias of `column` under the top-level column above it (the one the site's menu
+    shows), unless the column stands there already or has its alias there."""
+    site_root = column.get_site().root_page
+    top = Page.objects.ancestor_of(column).filter(depth=site_root.depth + 1).first()
+    if top is None or top.pk == column.get_parent().pk:
+        return None
+    alias = BudgetColumnPage.objects.child_of(top).filter(alias_of=column).first()
+    if alias is None:
+        slug = column.slug
+        while Page.objects.child_of(top).filter(slug=slug).exists():
+            slug += "-1"
+        alias = column.create_alias(parent=top, update_slug=slug)
+    return alias

@@ -141,6 +141,7 @@ class DemoBuilder:
             contact_phone="0735-12345",
             contact_email=f"webmaster@{spec.hostname}",
             contact_address="湖南省郴州市" if spec.locale != "en" else "Chenzhou, Hunan Province, China",
+            **plan.filing_fields(spec.key),
         )
         if spec.is_default and not provisioned.site.is_default_site:
             if not Site.objects.filter(is_default_site=True).exists():
@@ -450,9 +451,8 @@ class DemoBuilder:
     def ensure_homes(self):
         """Home page intros and the explicit link between the Chinese and English homes."""
         www, en = self.sites["www"].home, self.sites["en"].home
-        seed = load_seed()
         wanted = {
-            www.pk: {"counterpart_id": en.pk, "intro": paragraphs_html([seed.intro], 1)},
+            www.pk: {"counterpart_id": en.pk, "intro": f"<p>{escape(plan.WWW_WELCOME)}</p>"},
             en.pk: {
                 "counterpart_id": www.pk,
                 "intro": "<p>Welcome to the English portal of the Chenzhou Municipal People's Government.</p>",
@@ -460,7 +460,7 @@ class DemoBuilder:
         }
         for key in ("bhq", "zxs", "dzzw"):
             home = self.sites[key].home
-            wanted[home.pk] = {"intro": f"<p>欢迎访问{escape(self.sites[key].site.site_name)}网站。</p>"}
+            wanted[home.pk] = {"intro": f"<p>{escape(plan.welcome(key))}</p>"}
         for pk, values in wanted.items():
             home = HomePage.objects.get(pk=pk)
             if all(getattr(home, name) == value for name, value in values.items()):

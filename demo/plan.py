@@ -87,6 +87,52 @@ SITES = [
     ),
 ]
 SITE_BY_KEY = {spec.key: spec for spec in SITES}
+
+# The filing numbers each site shows in its footer: ICP备案号, 公安机关备案号 and the link of
+# its 党政机关网站标识 (conac.cn). Well-formed but made up, as the demo's hostnames are.
+FILINGS = {
+    "www": ("湘ICP备05001234号-1", "湘公网安备 43100202000101号", "8A2F3C11D6E04B7A9C51E0F2B3D4A501"),
+    "en": ("湘ICP备05001234号-2", "湘公网安备 43100202000102号", "8A2F3C11D6E04B7A9C51E0F2B3D4A502"),
+    "bhq": ("湘ICP备05002345号-1", "湘公网安备 43100202000201号", "8A2F3C11D6E04B7A9C51E0F2B3D4A503"),
+    "zxs": ("湘ICP备05003456号-1", "湘公网安备 43108102000301号", "8A2F3C11D6E04B7A9C51E0F2B3D4A504"),
+    "dzzw": ("湘ICP备05001234号-3", "湘公网安备 43100202000103号", "8A2F3C11D6E04B7A9C51E0F2B3D4A505"),
+}
+
+
+# The home pages' welcome: what the site is and what visitors find on it, in the site's
+# own voice (not the seed report's, which is the e-government centre's account of itself).
+WWW_WELCOME = (
+    "郴州市人民政府门户网站是市人民政府在互联网上发布政务信息、提供在线服务、与公众互动交流的"
+    "官方网站。市民和企业可以在这里了解全市政务动态和通知公告，查阅政策文件及其解读，通过政府"
+    "信息公开目录查找各部门公开的信息和财政预决算，在办事服务栏目查询办事指南，并通过市长信箱、"
+    "在线访谈和征集调查参与政民互动。"
+)
+
+
+def welcome(site_key):
+    """The welcome of a county or department site's home page."""
+    spec = SITE_BY_KEY[site_key]
+    if spec.kind == "department":
+        return (
+            f"{spec.name}网站介绍本单位的机构职能和负责人信息，发布工作动态、通知公告和工作总结，"
+            "方便公众了解和监督本单位工作。"
+        )
+    return (
+        f"{spec.name}门户网站发布{COUNTY_NAMES[site_key]}政务动态、通知公告和政策文件，公开政府信息，"
+        "提供办事服务指南，是公众了解本地政务、办理相关事项的官方渠道。"
+    )
+
+
+def filing_fields(site_key):
+    """The site profile's 备案 fields of a demo site."""
+    icp, police, conac_id = FILINGS[site_key]
+    return {
+        "icp_number": icp,
+        "police_number": police,
+        "conac_url": f"https://bszs.conac.cn/sitename?method=show&id={conac_id}",
+    }
+
+
 COUNTY_NAMES = {"bhq": "北湖区", "zxs": "资兴市"}
 
 
@@ -632,7 +678,11 @@ def plan_www():
     bsfw = with_facts("bsfw", SERVICES, organisation="szfb", category=GENERAL)
     zxts = [p.article("zxts", t, terms, organisation="szfb", category=GENERAL) for t, terms in MAILBOX]
     zjdc = with_facts("zjdc", SURVEYS, organisation="szfb", category=GENERAL)
-    zxft = with_facts("zxft", INTERVIEWS, organisation="szfb", category=GENERAL)
+    # Planned (the keys of the items after them stay what earlier loads gave them) but not
+    # built: the 在线访谈 column's items are the interviews themselves (demo/interviews.py),
+    # and articles about the same interviews made it show the topics twice.
+    with_facts("zxft", INTERVIEWS, organisation="szfb", category=GENERAL)
+    zxft = []
     hygq = with_facts("hygq", RESPONSES, organisation="szfb", category=GENERAL)
     # Planned last so that the keys of the items above stay what earlier loads gave them.
     gzdt.append(

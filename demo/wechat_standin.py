@@ -14,6 +14,9 @@ the calling worker meanwhile, as if it died before the request reached WeChat.
     standin.calls("freepublish/submit")
     arrived, release = standin.hold("freepublish/submit")
     standin.stop()
+
+GET / (or /received) in a browser lists the articles received, each at phone width with
+its converted content, so the demo shows what "WeChat" got.
 """
 
 import itertools
@@ -23,6 +26,7 @@ import time
 import uuid
 from email.parser import BytesParser
 from email.policy import HTTP
+from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -104,6 +108,42 @@ class WeChatStandin:
         with self.lock:
             self.requests.clear()
 
+    def received(self):
+        """The articles received, newest draft first: dicts of title, author, digest,
+        content (the converted HTML as sent) and status ("已发布", "发布中", "草稿"…)."""
+        with self.lock:
+            found = []
+            for media_id, articles in reversed(list(self.drafts.items())):
+                jobs = [j for j in self.publishes.values() if j["media_id"] == media_id]
+                for article in articles:
+                    found.append({**article, "media_id": media_id, "status": _job_status(jobs, self)})
+            return found
+
+    def received_page(self):
+        """GET / and /received: an HTML page of the received articles, each at phone
+        width as its content was sent (the demo's way to see what WeChat got)."""
+        received = self.received()
+        items = []
+        for article in received:
+            items.append(
+                '<article style="width:390px;margin:0 0 32px;padding:16px;border:1px solid #ddd;'
+                'box-sizing:border-box;background:#fff;">'
+                f'<p style="color:#888;font-size:13px;margin:0 0 8px;">{escape(article["status"])} · '
+                f"{escape(article['media_id'])}</p>"
+                f'<h2 style="font-size:20px;margin:0 0 8px;">{escape(article.get("title", ""))}</h2>'
+                f'<p style="color:#576b95;margin:0 0 8px;">{escape(article.get("author", ""))}</p>'
+                f'<p style="color:#666;margin:0 0 16px;">{escape(article.get("digest", ""))}</p>'
+                # The content is what the portal's converter sent: shown as WeChat shows it.
+                f"<div>{article.get('content', '')}</div></article>"
+            )
+        body = "".join(items) or "<p>尚未收到文章。</p>"
+        return (
+            '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+            "<title>微信模拟服务：收到的文章</title></head>"
+            '<body style="font-family:sans-serif;background:#f2f2f2;padding:16px;">'
+            f"<h1>微信模拟服务：收到的文章（{len(received)} 篇）</h1>{body}</body></html>"
+        )
+
     # --- HTTP --------------------------------------------------------------------------
 
     def _handler_class(self):
@@ -114,7 +154,18 @@ class WeChatStandin:
                 pass
 
             def do_GET(self):
+                if urlsplit(self.path).path in ("/", "/received"):
+                    self._send_html(standin.received_page())
+                    return
                 self._serve(b"")
+
+            def _send_html(self, text):
+                payload = text.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
@@ -329,6 +380,16 @@ class WeChatStandin:
             return {"errcode": 40018, "errmsg": "invalid button name size"}
         self.menu = data
         return {"errcode": 0, "errmsg": "ok"}
+
+
+def _job_status(jobs, standin):
+    """What became of a draft: its last publish job's state, or 草稿."""
+    if not jobs:
+        return "草稿"
+    job = jobs[-1]
+    if job["polls"] <= standin.polls_before_done:
+        return "发布中"
+    return {0: "已发布", 5: "已删除"}.get(job["status"], "发布失败")
 
 
 def _multipart_file(headers, body):

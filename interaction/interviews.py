@@ -19,6 +19,7 @@ from wagtail.rich_text import get_text_for_indexing
 from wagtail.search import index
 
 from cms.items import Item, SearchDocument
+from cms.pages import ColumnType
 
 
 class Status(models.TextChoices):
@@ -71,6 +72,8 @@ class Interview(Item, Page):
     template = "interaction/interview_page.html"
 
     item_key = "interview"
+    allowed_column_types = (ColumnType.INTERVIEW,)  # where editors add it (cms.items),
+    reserves_column_types = True  # and such a column offers interviews alone
     item_label = gettext_lazy("Online interview")
     api_serializer = "interaction.api.InterviewSerializer"
     wechat_source = "interaction.wechat.InterviewSource"

@@ -8,6 +8,7 @@ runs late or twice still leaves the index right.
 import functools
 from collections import Counter
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.utils import translation
 from pypinyin import lazy_pinyin
@@ -76,6 +77,7 @@ def build_entry(page, sitemap, column_ids=()):
         content_type=ctype,
         organisation_id=filters["organisation_id"],
         validity=filters["validity"],
+        index_number=(filters.get("index_number") or "").strip().upper()[:64],
         published_at=published,
         page_published_at=page.last_published_at,
         title=page.title[:255],
@@ -221,6 +223,26 @@ def _pinyin(term, language):
     return "".join(syllables)[:255], initials[:64]
 
 
+def with_parent_columns(columns):
+    """{page id: column ids} with every column above each of them added: filtering a search
+    by a parent column (政务动态) finds the items of its sub-columns (工作动态) too, as the
+    parent column lists them. Two queries for a batch of pages."""
+    ids = {c for cs in columns.values() for c in cs}
+    if not ids:
+        return columns
+    paths = dict(Page.objects.filter(pk__in=ids).values_list("pk", "path"))
+    step = Page.steplen
+    above = {path[:n] for path in paths.values() for n in range(step, len(path), step)}
+    ColumnPage = apps.get_model("cms", "ColumnPage")
+    parents = dict(ColumnPage.objects.filter(path__in=above).values_list("path", "pk"))
+
+    def chain(column_id):
+        path = paths.get(column_id, "")
+        return [parents[path[:n]] for n in range(step, len(path), step) if path[:n] in parents]
+
+    return {pk: list(dict.fromkeys([*cs, *(p for c in cs for p in chain(c))])) for pk, cs in columns.items()}
+
+
 def _restricted_paths():
     return list(PageViewRestriction.objects.values_list("page__path", flat=True))
 
@@ -237,7 +259,7 @@ def index_pages(page_ids, sitemap=None, backend=None):
     pages = list(Page.objects.filter(pk__in=page_ids).specific(defer=False))
     restricted = _restricted_paths()
     public = [p for p in pages if not any(p.path.startswith(r) for r in restricted)]
-    columns = column_ids_of(public)
+    columns = with_parent_columns(column_ids_of(public))
     entries = [e for e in (build_entry(p, sitemap, columns.get(p.pk, ())) for p in public) if e]
     old = IndexEntry.objects.filter(pk__in=page_ids).only(*_COUNTED_FIELDS)
     update_counts(old, entries)

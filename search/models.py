@@ -26,6 +26,8 @@ class IndexEntry(models.Model):
     content_type = models.CharField(max_length=20, db_index=True)
     organisation_id = models.IntegerField(null=True, db_index=True)
     validity = models.CharField(max_length=10, blank=True)
+    # The item's 索引号 in upper case, empty for none: an exact search (index_numbers.py).
+    index_number = models.CharField(max_length=64, blank=True, db_index=True)
     published_at = models.DateTimeField(null=True, db_index=True)
     # When the page was last published: the drift check compares it with the page's.
     page_published_at = models.DateTimeField(null=True)

@@ -1,10 +1,9 @@
 """The query service the search page, the JSON API, the app and WeChat share: analysis,
-synonyms, the backend query, highlighted snippets, facets, "您是不是要找", autocomplete by
-prefix and pinyin, and hot terms from the aggregated query log (filtered and moderated in
-hot_terms.py)."""
+synonyms, the backend query, an 索引号 found first (index_numbers.py), highlighted snippets,
+facets, "您是不是要找" (suggestions.py), autocomplete by prefix and pinyin, and hot terms from
+the aggregated query log (filtered and moderated in hot_terms.py)."""
 
 import datetime
-import difflib
 import re
 from dataclasses import dataclass
 from html import escape
@@ -14,15 +13,16 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.safestring import SafeString
-from pypinyin import lazy_pinyin
 
 from . import hot_terms as hot
-from .analysis import EN, ZH, analyse, clean_query, normalise, precise_words, query_terms
+from . import index_numbers, suggestions
+from .analysis import EN, ZH, clean_query, normalise, query_terms
 from .backends import get_backend
-from .backends.base import BackendQuery
+from .backends.base import BackendQuery, Hits, split_facets
 from .indexing import type_labels
 from .lookups import site_names, synonym_groups
-from .models import IndexEntry, QueryLog, VocabularyTerm
+from .models import IndexEntry, QueryLog
+from .suggestions import vocabulary
 
 SNIPPET_LENGTH = 120
 HOT_DAYS = hot.HOT_DAYS
@@ -161,67 +161,126 @@ MAX_PAGE = 1000
 
 
 def search(params):
-    """Run a search. Never raises for any query text: bad input gives an empty answer."""
+    """Run a search. Never raises for any query text: bad input gives an empty answer.
+
+    A search that finds nothing but is spelled like a known term (typed pinyin, a
+    same-sounding character) answers with that term's results instead, saying so in
+    `results_for`; one that finds something still offers a term sounding exactly like it
+    (三工经费 → 三公经费) as `suggestion`."""
     q = clean_query(params.q)
     language = params.language if params.language in (ZH, EN) else ZH
     page_size = max(1, min(int(params.page_size or 10), 50))
     page = max(1, min(int(params.page or 1), MAX_PAGE))
-    terms = query_terms(q, language)
-    answer = {"query": q, "count": 0, "results": [], "suggestion": None, "facets": {"site": [], "type": []}}
-    if terms:
-        expanded = list(dict.fromkeys(terms + synonym_terms(q, language)))
-        hits = get_backend().search(
-            BackendQuery(
-                language=language,
-                terms=expanded,
-                site_id=params.site_id,
-                content_type=params.content_type,
-                organisation_id=params.organisation_id,
-                validity=params.validity,
-                column_id=params.column_id,
-                date_from=params.date_from,
-                date_to=params.date_to,
-                order="date" if params.order == "date" else "relevance",
-                offset=(page - 1) * page_size,
-                limit=page_size,
-            )
-        )
-        entries = _shown_entries(hits.ids)
-        names = site_names()
-        labels = type_labels(language)
-        pattern = _highlighter(_surface_terms(q, expanded), language)
-        answer["count"] = hits.total
-        answer["results"] = [
-            {
-                "id": e.page_id,
-                "title": e.title,
-                "title_highlight": highlight(e.title, pattern),
-                "url": e.url,
-                "site": {"id": e.site_id, "name": names.get(e.site_id, "")},
-                "type": e.content_type,
-                "type_label": labels.get(e.content_type, e.content_type),
-                "published_at": e.published_at.isoformat() if e.published_at else None,
-                "highlight": highlight(e.text or e.title, pattern, SNIPPET_LENGTH),
-            }
-            for e in (entries[i] for i in hits.ids if i in entries)
-        ]
-        answer["facets"] = {
-            "site": [
-                {"id": sid, "name": names.get(sid, ""), "count": n}
-                for sid, n in sorted(hits.facets["site"].items(), key=lambda kv: -kv[1])
-            ],
-            "type": [
-                {"type": t, "label": labels.get(t, t), "count": n}
-                for t, n in sorted(hits.facets["type"].items(), key=lambda kv: -kv[1])
-            ],
-        }
-    if answer["count"] < 3:
-        answer["suggestion"] = suggest(q, language, fallback=answer["count"] == 0)
+    answer, present = _answer(q, language, params, page, page_size)
+    found = answer["count"]
+    if found == 0:
+        better = suggestions.spelling(q, language)
+        if better:
+            instead, _present = _answer(better, language, params, page, page_size)
+            if instead["count"]:
+                answer = {**instead, "query": q, "results_for": better}
+            answer["suggestion"] = better
+        else:
+            answer["suggestion"] = suggestions.suggest(q, language, fallback=True)
+    elif found < 3:
+        answer["suggestion"] = suggestions.spelling(q, language)
+    else:
+        answer["suggestion"] = suggestions.homophone(q, present, language)
     if params.log and page == 1:
-        log_query(q, language, answer["count"], client=params.client)
+        log_query(q, language, found, client=params.client)
     answer["page"] = page
     answer["page_size"] = page_size
     return answer
+
+
+def _answer(q, language, params, page, page_size):
+    """(answer, present): one page of results of `q` with count and facets, `suggestion`
+    and `results_for` left empty; `present`: the query's terms the index holds (Hits.present,
+    None when the backend did not say)."""
+    terms = query_terms(q, language)
+    answer = {
+        "query": q,
+        "count": 0,
+        "results": [],
+        "suggestion": None,
+        "results_for": None,
+        "facets": {"site": [], "type": []},
+    }
+    exact = index_numbers.exact_entries(q, language, params)
+    if not terms and not exact:
+        return answer, []
+    expanded = list(dict.fromkeys(terms + synonym_terms(q, language)))
+    query = BackendQuery(
+        language=language,
+        terms=expanded,
+        site_id=params.site_id,
+        content_type=params.content_type,
+        organisation_id=params.organisation_id,
+        validity=params.validity,
+        column_id=params.column_id,
+        date_from=params.date_from,
+        date_to=params.date_to,
+        order="date" if params.order == "date" else "relevance",
+        offset=(page - 1) * page_size,
+        limit=page_size,
+    )
+    hits = _with_exact(query, exact) if exact else get_backend().search(query)
+    entries = _shown_entries(hits.ids)
+    names = site_names()
+    labels = type_labels(language)
+    pattern = _highlighter(_surface_terms(q, expanded), language)
+    answer["count"] = hits.total
+    answer["results"] = [
+        {
+            "id": e.page_id,
+            "title": e.title,
+            "title_highlight": highlight(e.title, pattern),
+            "url": e.url,
+            "site": {"id": e.site_id, "name": names.get(e.site_id, "")},
+            "type": e.content_type,
+            "type_label": labels.get(e.content_type, e.content_type),
+            "published_at": e.published_at.isoformat() if e.published_at else None,
+            "highlight": highlight(e.text or e.title, pattern, SNIPPET_LENGTH),
+        }
+        for e in (entries[i] for i in hits.ids if i in entries)
+    ]
+    answer["facets"] = {
+        "site": [
+            {"id": sid, "name": names.get(sid, ""), "count": n}
+            for sid, n in sorted(hits.facets["site"].items(), key=lambda kv: -kv[1])
+        ],
+        "type": [
+            {"type": t, "label": labels.get(t, t), "count": n}
+            for t, n in sorted(hits.facets["type"].items(), key=lambda kv: -kv[1])
+        ],
+    }
+    return answer, hits.present
+
+
+def _with_exact(query, exact):
+    """Hits of a query that is an 索引号: its entries (index_numbers.exact_entries) first,
+    then the ranked matches without them. The backend is asked for everything up to the
+    end of the page (what its ranking reads anyway), so no page repeats or skips one; the
+    count and facets add the entries that do not contain any of the query's terms."""
+    first, end = query.offset, query.offset + query.limit
+    query.offset, query.limit = 0, end
+    hits = get_backend().search(query) if query.terms else Hits(present=[])
+    terms = set(query.terms)
+    # split_facets applies the site and type filters the entries were not filtered by.
+    extra, extra_facets = split_facets(
+        [(e.site_id, e.content_type, 1) for e in exact if not e.tokens & terms], query
+    )
+    for facet, counts in extra_facets.items():
+        for key, n in counts.items():
+            hits.facets[facet][key] = hits.facets[facet].get(key, 0) + n
+    shown = [
+        e.page_id
+        for e in exact
+        if (query.site_id is None or e.site_id == query.site_id)
+        and (not query.content_type or e.content_type == query.content_type)
+    ]
+    ranked = shown + [pk for pk in hits.ids if pk not in shown]
+    return Hits(ids=ranked[first:end], total=hits.total + extra, facets=hits.facets, present=hits.present)
 
 
 def _surface_terms(q, terms):
@@ -231,86 +290,13 @@ def _surface_terms(q, terms):
     return [t for t in terms + words if t]
 
 
-def suggest(q, language=ZH, fallback=False):
-    """ "您是不是要找": a vocabulary term spelled like the query (same pinyin, a close English
-    word), else — with `fallback` and nothing found — the hottest search term."""
-    text = normalise(q).replace(" ", "")
-    if text:
-        if language == ZH:
-            found = _pinyin_suggestion(text)
-            if found:
-                return found
-        else:
-            found = _english_suggestion(text)
-            if found:
-                return found
-    if fallback:
-        hot = hot_terms(language, limit=1)
-        if hot and hot[0] != text:
-            return hot[0]
-    return None
-
-
-def _vocab(language):
-    return VocabularyTerm.objects.filter(language=language, df__gt=0)
-
-
-def _pinyin_suggestion(text):
-    if text.isascii() and text.isalpha():
-        # Pinyin typed instead of characters: sangongjingfei → 三公经费.
-        match = _vocab(ZH).filter(Q(pinyin=text) | Q(initials=text)).order_by("-df").first()
-        return match.term if match else None
-    spoken = "".join(lazy_pinyin(text, errors="ignore"))
-    if spoken:
-        match = _vocab(ZH).filter(pinyin=spoken).exclude(term=text).order_by("-df").first()
-        if match:
-            return match.term
-    # Word by word: replace words the index does not know with a same-sounding one.
-    words = precise_words(text)
-    known = set(_vocab(ZH).filter(term__in=words).values_list("term", flat=True))
-    changed, out = False, []
-    for w in words:
-        if w in known or len(w) < 2:
-            out.append(w)
-            continue
-        match = _vocab(ZH).filter(pinyin="".join(lazy_pinyin(w, errors="ignore"))).order_by("-df").first()
-        if match:
-            out.append(match.term)
-            changed = True
-        else:
-            out.append(w)
-    return "".join(out) if changed else None
-
-
-def _english_suggestion(text):
-    words = re.findall(r"[a-z]+", text)
-    if not words:
-        return None
-    out, changed = [], False
-    for word in words:
-        stems = analyse(word, EN)
-        if stems and _vocab(EN).filter(term=stems[0]).exists():
-            out.append(word)
-            continue
-        pool = list(
-            _vocab(EN).filter(term__startswith=word[0]).order_by("-df").values_list("term", flat=True)[:3000]
-        )
-        close = difflib.get_close_matches(stems[0] if stems else word, pool, n=1, cutoff=0.75)
-        if close:
-            out.append(close[0])
-            changed = True
-        else:
-            out.append(word)
-    return " ".join(out) if changed else None
-
-
 def autocomplete(prefix, language=ZH, limit=8):
     """Index terms starting with the prefix, or whose pinyin (full or initials) does:
     `sgjf` and `sangong` both give 三公经费 (S04). Most frequent first."""
     text = normalise(clean_query(prefix)).replace(" ", "")[:30]
     if not text:
         return []
-    qs = _vocab(language)
+    qs = vocabulary(language)
     if language == ZH and text.isascii() and text.isalpha():
         qs = qs.filter(Q(pinyin__startswith=text) | Q(initials__startswith=text) | Q(term__startswith=text))
     else:

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext
 
+from ..tables import is_total_row
+
 register = template.Library()
 
 
@@ -35,3 +37,9 @@ def signed_percent(value):
     if value < 0:
         return gettext("down %(percent)s%%") % {"percent": percent}
     return gettext("unchanged %(percent)s%%") % {"percent": percent}
+
+
+@register.filter
+def is_total(item):
+    """Whether a table row is a 合计/总计 row (set in bold, ruled above)."""
+    return is_total_row(item or "")

@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from wagtail.models import Site
 
 from cms.disclosure import Validity
+from cms.pages import ColumnPage
+from cms.snippets import Organisation
 from search import service
 from search.language import analysis_language, from_django
 from sites.client_address import client_address
@@ -60,7 +62,13 @@ class SearchAnswerSerializer(s.Serializer):
     query = s.CharField()
     count = s.IntegerField()
     results = SearchResultSerializer(many=True)
-    suggestion = s.CharField(allow_null=True, help_text="结果很少时建议的搜索词")
+    suggestion = s.CharField(
+        allow_null=True, help_text="“您是不是要找”：拼写相近的检索词，或无结果时的热门搜索词"
+    )
+    results_for = s.CharField(
+        allow_null=True,
+        help_text="原检索词无结果时（如输入拼音 sangongjingfei），results 是这个建议词（三公经费）的结果；否则为 null",
+    )
     facets = FacetsSerializer()
     page = s.IntegerField()
     page_size = s.IntegerField()
@@ -92,6 +100,14 @@ def _site(request):
     return site
 
 
+def _filter_id(request, name, model, what, **conditions):
+    """An id parameter that must name an existing row (a 400 naming it otherwise)."""
+    pk = int_param(request, name)
+    if pk is not None and not model.objects.filter(pk=pk, **conditions).exists():
+        raise bad_param(name, f"{what} {pk} 不存在")
+    return pk
+
+
 def _language(request, site):
     """Search's analysis language: `lang`, else the language of the site searched or of
     the request's host."""
@@ -115,13 +131,16 @@ class SearchView(SearchApiView):
     @extend_schema(
         operation_id="search",
         summary="站内搜索（全市网站或一个网站）",
-        description="中文分词搜索，按相关度或时间排序，带网站和类型的分面统计。",
+        description=(
+            "中文分词搜索，按相关度或时间排序，带网站和类型的分面统计。检索词是某条信息的索引号时，"
+            "该信息排在第一位；无结果而拼写相近（拼音、同音字）时返回建议词的结果（见 results_for）。"
+        ),
         tags=["search"],
         parameters=[
             Q,
             SITE,
             OpenApiParameter("type", str, enum=list(api_item_types()) + ["column"], description="信息类型"),
-            OpenApiParameter("column", int, description="栏目编号"),
+            OpenApiParameter("column", int, description="栏目编号（含其下级栏目的信息）"),
             OpenApiParameter("organisation", int, description="发布机构编号"),
             OpenApiParameter("validity", str, enum=VALIDITIES, description="有效性"),
             OpenApiParameter("from", str, description="发布日期起，如 2014-03-01"),
@@ -141,8 +160,8 @@ class SearchView(SearchApiView):
             language=_language(request, site),
             site_id=site.pk if site else None,
             content_type=choice_param(request, "type", [*api_item_types(), "column"]),
-            organisation_id=int_param(request, "organisation"),
-            column_id=int_param(request, "column"),
+            organisation_id=_filter_id(request, "organisation", Organisation, "发布机构"),
+            column_id=_filter_id(request, "column", ColumnPage, "栏目", live=True),
             validity=choice_param(request, "validity", VALIDITIES),
             date_from=date_param(request, "from"),
             date_to=date_param(request, "to", end=True),
@@ -152,6 +171,8 @@ class SearchView(SearchApiView):
             # Counted among a term's distinct clients (hot terms), never stored.
             client=client_address(request),
         )
+        if params.date_from and params.date_to and params.date_to <= params.date_from:
+            raise bad_param("to", "截止日期不能早于起始日期")
         if params.page > service.MAX_PAGE:
             raise bad_param("page", f"最多 {service.MAX_PAGE} 页")
         answer = service.search(params)

@@ -17,14 +17,15 @@ from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from cms.home_blocks import home_blocks
 from cms.items import channel_code
 from cms.listing import child_lists
-from cms.pages import ArticlePage, ColumnPage, TopicPage
+from cms.pages import ColumnPage, TopicPage
 from cms.paging import page_of
 from cms.templatetags.portal_tags import china_time, column_feed, site_menu
 from search import service
 from search.views import labels as search_labels
-from search.views import params_from
+from search.views import page_context, read_request
 from sites.language import profile_language
 from sites.portal import get_portal
 
@@ -34,7 +35,6 @@ from .links import wap_url
 # A page of a WAP list: short enough for a small screen and a few KB of HTML.
 PAGE_SIZE = 15
 HOME_LATEST = 10
-HOME_FEED_COLUMNS = 6
 HOME_FEED_ITEMS = 5
 HOME_TOPICS = 8
 SEARCH_PAGE_SIZE = 10
@@ -165,23 +165,26 @@ def wap_view_of(page):
 
 
 def home_view(request, wap, page):
-    columns = ColumnPage.objects.live().child_of(page).filter(show_in_menus=True)[:HOME_FEED_COLUMNS]
-    feeds = [(column.title, wap.url(column), wap.feed(column, HOME_FEED_ITEMS)) for column in columns]
-    topics = TopicPage.objects.live().descendant_of(page)[:HOME_TOPICS]
-    latest = (
-        ArticlePage.objects.live()
-        .descendant_of(page)
-        .defer_streamfields()
-        .order_by("-published_at", "-pk")[:HOME_LATEST]
-    )
+    """The full site's home blocks (cms.home_blocks) as plain lists."""
+    blocks = home_blocks(page)
+    latest = ([blocks.lead] if blocks.lead else []) + blocks.latest + blocks.pictures
+    feeds = [
+        (
+            block.column.title,
+            wap.url(block.column),
+            wap.rows(block.items[:HOME_FEED_ITEMS]),
+            [(link.title, wap.url(link)) for link in block.links],
+        )
+        for block in blocks.feeds
+    ]
     return render(
         request,
         "wap/home.html",
         wap.context(
             page,
-            latest=wap.rows(latest),
+            latest=wap.rows(latest[:HOME_LATEST]),
             feeds=feeds,
-            topics=[(topic.title, wap.url(topic)) for topic in topics],
+            topics=[(topic.title, wap.url(topic)) for topic in blocks.topics[:HOME_TOPICS]],
             is_home=True,
         ),
     )
@@ -282,19 +285,17 @@ def search_view(request):
     site = wap.portal.site
     if site is None:
         raise Http404
-    params = params_from(request, site)
+    params, filters = read_request(request, site)
     params.site_id = site.pk
     params.page_size = SEARCH_PAGE_SIZE
     answer = service.search(params) if params.q.strip() else None
     results = []
-    pages = 0
     if answer:
         found = Page.objects.in_bulk([r["id"] for r in answer["results"]])
         for result in answer["results"]:
             page = found.get(result["id"])
             url = (page and wap.url(page)) or result["url"]
             results.append({**result, "wap_url": url})
-        pages = (answer["count"] + SEARCH_PAGE_SIZE - 1) // SEARCH_PAGE_SIZE
     return render(
         request,
         "wap/search.html",
@@ -304,8 +305,8 @@ def search_view(request):
             results=results,
             page=None,
             first_number=(params.page - 1) * SEARCH_PAGE_SIZE + 1,
-            prev_page=params.page - 1 if params.page > 1 else None,
-            next_page=params.page + 1 if params.page < pages else None,
+            # The advanced search, notes and links that keep every filter (search/views.py).
+            search=page_context(request, params, filters, answer),
             search_labels=search_labels(params.language, answer["count"] if answer else None),
             full_url=reverse("search") + (f"?{request.GET.urlencode()}" if request.GET else ""),
         ),

@@ -9,8 +9,11 @@ The channel's admin parts are its own too: the "notify followers" panel on a pag
 
 import time
 
+from django.utils.html import format_html
+
 from channels.adapters import ChannelAdapter
 
+from .preview import standin_panel
 from .publish import publish_article, withdraw_article
 from .views import menu_admin_item, notify_panel
 
@@ -34,7 +37,8 @@ class WeChatAdapter(ChannelAdapter):
     # -- admin -------------------------------------------------------------------------------
 
     def page_panel(self, request, page, latest):
-        return notify_panel(request, page) if latest is not None else ""
+        notify = notify_panel(request, page) if latest is not None else ""
+        return format_html("{}{}", standin_panel(request, page), notify)
 
     def settings_menu_items(self):
         return [menu_admin_item()]

@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from . import views
+from . import preview, views
 
 app_name = "wechat"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
 admin_urlpatterns = [
     path("menu/", views.menu_admin, name="menu"),
     path("page/<int:page_id>/notify/", views.notify_followers, name="notify"),
+    path("page/<int:page_id>/preview/", preview.wechat_preview, name="preview"),
 ]

@@ -93,3 +93,46 @@ def validity_label(value):
 @register.filter
 def is_absolute_url(url):
     return isinstance(url, str) and url.startswith(("http://", "https://"))
+
+
+@register.simple_tag
+def article_neighbours(article):
+    """上一篇 / 下一篇 of an article in the column it stands in (cms.neighbours), three
+    indexed queries; the parent is the one routing found (no query)."""
+    from cms.neighbours import neighbours
+
+    parent = article.get_parent() if article.depth > 1 else None
+    return neighbours(article, parent.pk if parent is not None else None)
+
+
+@register.filter
+def body_shows_image(body, image_id):
+    """Whether a StreamField body already shows image `image_id` (an image block, or an
+    image embedded in its rich text), so a page need not show it again as its cover."""
+    import re
+
+    if not image_id or not body:
+        return False
+    embedded = re.compile(rf'<embed\b[^>]*\bembedtype="image"[^>]*\bid="{int(image_id)}"')
+    for block in body.raw_data:
+        value = block.get("value")
+        if block.get("type") == "image":
+            shown = value.get("image") if isinstance(value, dict) else value
+            if shown == image_id:
+                return True
+        elif isinstance(value, str) and embedded.search(value):
+            return True
+    return False
+
+
+@register.inclusion_tag("includes/meta_tags.html", takes_context=True)
+def site_meta_tags(context, name=""):
+    """P01 tags of a page that is no Wagtail page (the accessibility statement, a 404, the
+    search page): the site's own, and the page's name as its column's."""
+    portal = context.get("portal")
+    if portal is None:
+        return {"tags": []}
+    tags = page_meta(None, portal, context.get("request"))
+    if name:
+        tags += [("ColumnName", name), ("ColumnDescription", name), ("ColumnKeywords", name)]
+    return {"tags": tags}

@@ -144,6 +144,9 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
+# The admin's relative times ("3 分钟之前" in the workflow panel) come from humanize's
+# naturaltime, whose translations Django loads only for an installed app.
+INSTALLED_APPS += ["django.contrib.humanize"]
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",

@@ -32,6 +32,10 @@ class Hits:
     # {"site": {site_id: n}, "type": {content_type: n}}; each facet ignores its own filter
     # so the counts show where else the query has results.
     facets: dict = field(default_factory=lambda: {"site": {}, "type": {}})
+    # The query's terms some page of the index contains, where the backend knows it
+    # without extra work (the database backends read it with the statistics); None: not
+    # known. "您是不是要找" needs no lookup for a query that is itself an index term.
+    present: list | None = None
 
 
 def split_facets(rows, query):

@@ -235,9 +235,9 @@ class PostingsBackend(SearchBackend):
             stats, lists = read(cursor, query, join)
             terms = stats.present(query.terms)
             if not terms:
-                return Hits()
+                return Hits(present=[])
             total, facets = counted(query, stats, terms) or self.count_matches(cursor, query, terms)
-            hits = Hits(total=total, facets=facets)
+            hits = Hits(total=total, facets=facets, present=terms)
             if query.offset >= total or query.limit <= 0:
                 return hits
             if query.order == "date":

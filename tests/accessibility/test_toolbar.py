@@ -60,7 +60,7 @@ def test_each_control_works_and_persists(site, page):
     control(page, "speech").click()
     assert pressed(page, "speech")
     page.locator("main h2").first.hover()
-    wait_until(page, "() => window.__spoken.some(u => u.text === '最新信息')")
+    wait_until(page, "() => window.__spoken.some(u => u.text === '要闻')")
     assert {u["lang"] for u in js(page, "window.__spoken")} == {"zh-CN"}
     page.locator("main a").first.focus()  # focused elements are read too
     first_title = page.locator("main a").first.inner_text()
@@ -74,7 +74,7 @@ def test_each_control_works_and_persists(site, page):
     assert pressed(page, "continuous")  # still reading the eighth block
     spoken = js(page, "window.__spoken")
     texts = [u["text"] for u in spoken]
-    assert texts.index("郴州市人民政府") < texts.index("最新信息")  # from the page's h1 on, in order
+    assert texts.index("郴州市人民政府") < texts.index("要闻")  # from the page's h1 on, in order
     assert {round(u["rate"], 2) for u in spoken} == {1.4}
     control(page, "continuous").click()  # stop
     assert not pressed(page, "continuous")
@@ -116,7 +116,7 @@ def test_each_control_works_and_persists(site, page):
 
     control(page, "caption").click()
     page.locator("main h2").first.hover()
-    assert page.locator(".a11y-caption").inner_text() == "最新信息"
+    assert page.locator(".a11y-caption").inner_text() == "要闻"
     assert js(page, "parseFloat(getComputedStyle(document.querySelector('.a11y-caption')).fontSize)") >= 28
 
     # A02: everything carries over to the next page.

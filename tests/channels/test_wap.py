@@ -255,7 +255,8 @@ class WapSiteTests(WapClientMixin, TestCase):
         self.assertRegex(all_html, r'<ol start="\d+"><li>列表第')
         # Images: small renditions, with the editor's alt text or "" when decorative.
         imgs = re.findall(r"<img\b[^>]*>", all_html)
-        self.assertEqual(len(imgs), 12 + 1 + 1)  # body images, the decorative one, the cover
+        # Body images and the decorative one; the cover is one of the body images: not twice.
+        self.assertEqual(len(imgs), 12 + 1)
         for img in imgs:
             width = int(re.search(r'width="(\d+)"', img).group(1))
             self.assertLessEqual(width, 320)

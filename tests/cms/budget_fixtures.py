@@ -43,3 +43,22 @@ def make_disclosure(
         revision.publish()
         page.refresh_from_db()
     return page
+
+
+def make_demo_budget_site(hostname, names=("郴州市财政局", "郴州市教育局"), **site_fields):
+    """The demo's shape of the www portal around its budgets: 政府信息公开 in the menu, with
+    信息公开目录 → 财政预决算 (an ordinary column with an article) below it, and the demo's
+    own loader (demo.budgets.ensure_budget_disclosures) placing 部门预决算公开 under
+    财政预决算 for `names`. Returns (site, {slug: column})."""
+    from demo.budgets import ensure_budget_disclosures
+    from tests.factories import make_article, make_column, make_portal
+
+    site = make_portal(hostname, **site_fields)
+    xxgk = make_column(site.home, "政府信息公开", slug="xxgk", column_type="信息公开目录", show_in_menus=True)
+    make_column(xxgk, "信息公开指南", slug="xxgkzn", column_type="信息公开指南")
+    xxgkml = make_column(xxgk, "信息公开目录", slug="xxgkml", column_type="信息公开目录")
+    czyjs = make_column(xxgkml, "财政预决算", slug="czyjs", column_type="财政预决算")
+    make_article(czyjs, "郴州市2014年市本级财政预算执行情况")
+    ensure_budget_disclosures(czyjs, names=list(names))
+    column = BudgetColumnPage.objects.child_of(czyjs).get()
+    return site, {"xxgk": xxgk, "xxgkml": xxgkml, "czyjs": czyjs, "bmyjsgk": column}

@@ -110,3 +110,23 @@ def test_column_routes_to_its_own_child_by_slug_and_lists_only_child_columns(cli
     assert [p.pk for p in news.child_sections(type(news))] == [sub.pk]
     body = client.get("/news/", HTTP_HOST=WWW).content.decode()
     assert 'href="/news/tupian/"' in body and 'href="/news/tupian/shared/"' not in body
+
+
+def test_parent_column_pages_cost_the_same_from_first_to_last(client, cluster, settings):
+    """A parent column lists its sub-columns' items; any page of it is read as a range of
+    the listing index alone (no join with the page table), then 20 pages by primary key."""
+    news, _, organisation = cluster
+    settings.COLUMN_PAGE_SIZE = 3
+    gzdt = make_column(news, "工作动态", slug="gzdt")
+    bmdt = make_column(news, "部门动态", slug="bmdt")
+    add_articles(gzdt, 6, 1, organisation)
+    add_articles(bmdt, 6, 7, organisation)
+    first, html = count_queries(client, WWW, "/news/")
+    assert "郴州市政务动态第12期" in html and "郴州市政务动态第10期" in html
+    last, html = count_queries(client, WWW, "/news/?page=4")
+    assert "郴州市政务动态第1期" in html and '<span aria-current="page">4</span>' in html
+    assert first == last
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/news/?page=4", HTTP_HOST=WWW)
+    (window,) = [q["sql"] for q in queries.captured_queries if 'FROM "cms_columnlisting"' in q["sql"]]
+    assert "JOIN" not in window and "OFFSET 9" in window

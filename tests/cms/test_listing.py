@@ -80,3 +80,58 @@ def test_first_page_of_a_column_is_read_through_its_listing_index():
         # Not a scan of every article by publish time, as the path/OR query did.
         assert "column_newest_first" in plan
         assert "SCAN cms_articlepage" not in plan
+
+
+def test_parent_columns_collect_their_sub_columns_items_at_any_depth():
+    www = make_site("www.l.localhost", "郴州市人民政府", code="4310000001")
+    bhq = make_site("bhq.l.localhost", "北湖区人民政府", code="4310020001")
+    zwdt = make_column(www.home, "政务动态")
+    gzdt = make_column(zwdt, "工作动态")
+    bmdt = make_column(zwdt, "部门动态")
+    deeper = make_column(bmdt, "市直部门")
+    county = make_column(bhq.home, "政务动态")
+    county_news = make_column(county, "县区动态")
+    first = make_article(gzdt, published_at="2014-01-01T08:00:00+08:00")
+    second = make_article(deeper, published_at="2014-02-01T08:00:00+08:00")
+    third = make_article(bmdt, published_at="2014-03-01T08:00:00+08:00", syndicate_to=[county_news])
+    assert _listed(zwdt) == [third.pk, second.pk, first.pk]
+    assert _listed(bmdt) == [third.pk, second.pk]
+    assert _listed(gzdt) == [first.pk]
+    # Syndicated into a sub-column: collected by that column's parents too.
+    assert _listed(county) == [third.pk]
+    third.unpublish()
+    assert _listed(zwdt) == [second.pk, first.pk]
+    assert not ColumnListing.objects.filter(article=third).exists()  # only live items are listed
+
+
+def test_moving_a_column_moves_its_items_between_parent_columns():
+    site = make_site("www.l.localhost", "郴州市人民政府", code="4310000001")
+    zwdt, xxgk = make_column(site.home, "政务动态"), make_column(site.home, "政府信息公开")
+    gzdt = make_column(zwdt, "工作动态")
+    article = make_article(gzdt)
+    gzdt.move(xxgk, pos="last-child")
+    assert (_listed(zwdt), _listed(xxgk), _listed(gzdt)) == ([], [article.pk], [article.pk])
+    # Reordering among siblings keeps every row.
+    other = make_column(xxgk, "通知公告")
+    gzdt.refresh_from_db()
+    gzdt.move(other, pos="left")
+    assert _listed(xxgk) == [article.pk]
+
+
+def test_relisting_everything_repairs_missing_and_stale_rows():
+    from cms.listing import relist_below
+
+    site = make_site("www.l.localhost", "郴州市人民政府", code="4310000001")
+    zwdt = make_column(site.home, "政务动态")
+    gzdt = make_column(zwdt, "工作动态")
+    article = make_article(gzdt)
+    draft = make_article(gzdt, publish=False)
+    # What the tables held before parent columns collected: a row in the own column only,
+    # and rows of items that are no longer live.
+    ColumnListing.objects.filter(column=zwdt).delete()
+    ColumnListing.objects.create(column=gzdt, article=draft, published_at=None)
+    relist_below()
+    assert set(ColumnListing.objects.values_list("column_id", "article_id")) == {
+        (zwdt.pk, article.pk),
+        (gzdt.pk, article.pk),
+    }

@@ -342,7 +342,7 @@ class TestEnglishPortal(ClusterPagesTestCase):
         self.assertIn("Foreign Affairs Office of Chenzhou", html)
         self.assertIn("Website ID code", html)
         self.assertIn(SiteProfile.for_site(self.en.site).error_report_url, hrefs(html))
-        for chinese in ["首页", "主办单位", "网站标识码", "最新信息"]:
+        for chinese in ["首页", "主办单位", "网站标识码", "要闻"]:
             self.assertNotIn(chinese, html)
 
     def test_english_article(self):

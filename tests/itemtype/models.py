@@ -16,7 +16,7 @@ from wagtail.models import Page
 
 from cms.blocks import ArticleBodyBlock
 from cms.items import Item, SearchDocument
-from cms.pages import stream_text
+from cms.pages import ColumnType, stream_text
 
 
 class NoticePage(Item, Page):
@@ -35,6 +35,7 @@ class NoticePage(Item, Page):
     template = "itemtype/notice_page.html"
 
     item_key = "notice"
+    allowed_column_types = (ColumnType.NOTICE,)  # offered in 通知公告 columns only (cms.items)
     item_label = gettext_lazy("Notice")
     api_serializer = "tests.itemtype.delivery.NoticeSerializer"
     wap_view = "tests.itemtype.delivery.notice_wap_view"

@@ -1,0 +1,89 @@
+"""The demo cluster as `make serve` builds it (`manage.py load_demo`), served to a real
+browser: the journeys of a citizen and of an editor are walked on it.
+
+The demo is built once for the module and committed (a browser talks to a server thread,
+which sees only committed rows); the module's tests do not ask for a test database of
+their own, so nothing is emptied between them. The database as it was before the module
+is loaded back at its end (tests.channels.transactional.restore)."""
+
+import io
+import os
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from pytest_django.live_server_helper import LiveServer
+
+from accessibility import browser as a11y_browser
+from tests.channels.transactional import restore
+
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+HOSTS = {
+    "www": "www.czs.localhost",
+    "en": "en.czs.localhost",
+    "bhq": "bhq.czs.localhost",
+    "zxs": "zxs.czs.localhost",
+    "dzzw": "dzzw.czs.localhost",
+}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """{site key: base URL} of the demo cluster on a live server."""
+    with django_db_blocker.unblock():
+        before = connection.creation.serialize_db_to_string()
+        call_command("load_demo", stdout=io.StringIO())
+        cache.clear()
+        # SQLite: a statement left open on this thread's connection holds a shared lock
+        # that would keep the server thread from writing (renditions, sessions).
+        connection.close()
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    port = server.url.rsplit(":", 1)[1]
+    try:
+        yield {key: f"http://{host}:{port}" for key, host in HOSTS.items()}
+    finally:
+        server._live_server_modified_settings.disable()
+        server.stop()
+        with django_db_blocker.unblock():
+            restore(before)
+            cache.clear()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    # As tests/accessibility/conftest.py: Playwright's sync API keeps an event loop on the
+    # main thread, where the tests also make ordinary database calls.
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with a11y_browser.chromium(host_rules=list(HOSTS.values())) as b:
+            yield b
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.fixture
+def db_access(django_db_blocker):
+    """Database access for a test's own checks between browser steps (no test database
+    of its own: the demo stays as the module built it)."""
+    with django_db_blocker.unblock():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _database():
+    """Replaces the suite's autouse `db` (tests/conftest.py): a test transaction on this
+    thread would hold SQLite's lock against the server thread's writes, and roll back
+    nothing the demo needs."""
+
+
+@pytest.fixture
+def _django_db_helper(django_db_setup):
+    """pytest-django's per-test database helper (what the `django_db` mark asks for),
+    replaced by nothing: the mark on these modules only makes pytest-django create the
+    test database, and the demo stays committed from test to test."""
