@@ -61,10 +61,22 @@ class PageForm(WagtailAdminPageForm):
     def _is_new_child(self):
         return self.instance._state.adding and self.parent_page is not None and self.parent_page.depth > 1
 
+    def _is_unpublished_draft(self):
+        return not self.instance._state.adding and self.instance.pk and not self.instance.first_published_at
+
     def clean_slug(self):
         slug = self.cleaned_data.get("slug")
-        if self._is_new_child() and wants_short_slug(slug, self.data.get("title", "")):
+        if not wants_short_slug(slug, self.data.get("title", "")):
+            return slug
+        if self._is_new_child():
             return short_slug(self.parent_page)
+        if self._is_unpublished_draft():
+            # Until first published, Wagtail's editor keeps filling the slug from the title,
+            # and its autosave posts that: keep the short slug the draft was given.
+            kept = type(self.instance).objects.filter(pk=self.instance.pk).values_list("slug", flat=True).first()
+            if kept and kept.isascii():
+                return kept
+            return short_slug(self.instance.get_parent(), page=self.instance)
         return slug
 
 

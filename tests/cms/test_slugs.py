@@ -80,3 +80,18 @@ def test_an_existing_page_keeps_its_slug_on_edit(client, site, functions):
     assert response.status_code == 302
     page.refresh_from_db()
     assert page.slug == "旧地址"
+
+
+def test_a_draft_keeps_its_short_slug_while_the_editor_and_autosave_post_the_titles(client, site, functions):
+    """Until a page is first published, Wagtail's editor refills the slug from the title
+    as the editor types, and autosave posts it: the draft's short slug stays."""
+    page = create(client, site, functions, slugify(TITLE, allow_unicode=True))
+    assert page.slug == "jgzn-1"
+    retitled = "郴州市部署政务公开重点任务"
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        article_form(retitled, slugify(retitled, allow_unicode=True)),
+    )
+    assert response.status_code == 302
+    page.refresh_from_db()
+    assert page.get_latest_revision_as_object().slug == "jgzn-1"

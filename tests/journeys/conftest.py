@@ -1,10 +1,10 @@
 """The demo cluster as `make serve` builds it (`manage.py load_demo`), served to a real
 browser: the journeys of a citizen and of an editor are walked on it.
 
-The demo is built once for the module and committed (a browser talks to a server thread,
-which sees only committed rows); the module's tests do not ask for a test database of
-their own, so nothing is emptied between them. The database as it was before the module
-is loaded back at its end (tests.channels.transactional.restore)."""
+The demo is built once for the package's modules and committed (a browser talks to a server thread,
+which sees only committed rows); the tests do not ask for a test database of
+their own, so nothing is emptied between them. The database as it was before is loaded
+back at the end (tests.channels.transactional.restore)."""
 
 import io
 import os
@@ -28,7 +28,7 @@ HOSTS = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def demo(django_db_setup, django_db_blocker):
     """{site key: base URL} of the demo cluster on a live server."""
     with django_db_blocker.unblock():
@@ -51,7 +51,7 @@ def demo(django_db_setup, django_db_blocker):
             cache.clear()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def chromium():
     # As tests/accessibility/conftest.py: Playwright's sync API keeps an event loop on the
     # main thread, where the tests also make ordinary database calls.
