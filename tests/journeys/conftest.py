@@ -10,9 +10,11 @@ import io
 import os
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
 from accessibility import browser as a11y_browser
@@ -29,8 +31,15 @@ HOSTS = {
 
 
 @pytest.fixture(scope="package")
-def demo(django_db_setup, django_db_blocker):
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     """{site key: base URL} of the demo cluster on a live server."""
+    # Uploads on disk rather than in memory (the test settings), so that the live server
+    # serves the demo's pictures (MEDIA_ROOT) and the screenshots show them.
+    media = override_settings(
+        MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        STORAGES={**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}},
+    )
+    media.enable()
     with django_db_blocker.unblock():
         before = connection.creation.serialize_db_to_string()
         call_command("load_demo", stdout=io.StringIO())
@@ -49,6 +58,7 @@ def demo(django_db_setup, django_db_blocker):
         with django_db_blocker.unblock():
             restore(before)
             cache.clear()
+        media.disable()
 
 
 @pytest.fixture(scope="package")
