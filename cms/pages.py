@@ -144,13 +144,8 @@ class HomePage(ReviewGatedPage, CounterpartMixin, Page):
     class Meta:
         verbose_name = gettext_lazy("Site home page")
 
-    def get_context(self, request, *args, **kwargs):
-        # The blocks of real portals (要闻, 图片新闻, 政务动态…), found by column type.
-        from .home_blocks import home_blocks  # imports this module
-
-        context = super().get_context(request, *args, **kwargs)
-        context["blocks"] = home_blocks(self)
-        return context
+    # The blocks of real portals (要闻, 图片新闻, 政务动态…) are gathered by the template's
+    # {% home_blocks %} tag (cms.home_blocks, which builds on this module).
 
 
 def latest_articles(ancestor, limit):

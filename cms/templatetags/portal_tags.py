@@ -6,6 +6,7 @@ Every tag costs a fixed number of queries per page, never one per list item, so 
 list renders with the same query count whatever its length.
 """
 
+import re
 from zoneinfo import ZoneInfo
 
 from django import template
@@ -13,6 +14,8 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from cms.disclosure import VALIDITY_LABELS
+from cms.home_blocks import home_blocks as gather_home_blocks
+from cms.neighbours import neighbours
 
 register = template.Library()
 
@@ -99,8 +102,6 @@ def is_absolute_url(url):
 def article_neighbours(article):
     """上一篇 / 下一篇 of an article in the column it stands in (cms.neighbours), three
     indexed queries; the parent is the one routing found (no query)."""
-    from cms.neighbours import neighbours
-
     parent = article.get_parent() if article.depth > 1 else None
     return neighbours(article, parent.pk if parent is not None else None)
 
@@ -109,8 +110,6 @@ def article_neighbours(article):
 def body_shows_image(body, image_id):
     """Whether a StreamField body already shows image `image_id` (an image block, or an
     image embedded in its rich text), so a page need not show it again as its cover."""
-    import re
-
     if not image_id or not body:
         return False
     embedded = re.compile(rf'<embed\b[^>]*\bembedtype="image"[^>]*\bid="{int(image_id)}"')
@@ -136,3 +135,9 @@ def site_meta_tags(context, name=""):
     if name:
         tags += [("ColumnName", name), ("ColumnDescription", name), ("ColumnKeywords", name)]
     return {"tags": tags}
+
+
+@register.simple_tag
+def home_blocks(home):
+    """The home page's blocks (cms.home_blocks): 要闻, 图片新闻, 政务动态… by column type."""
+    return gather_home_blocks(home)
