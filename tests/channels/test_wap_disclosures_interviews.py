@@ -64,6 +64,10 @@ class WapDisclosureTests(WapClientMixin, TestCase):
         first, last = parts[0], parts[-1]
         assert f"<h1>{self.page.title}</h1>" in first
         assert "部门：郴州市测试0局" in first and "年度：2014" in first and "金额单位：万元" in first
+        # G02's metadata, as on the full site.
+        self.page.refresh_from_db()
+        assert self.page.index_number and f"索引号：{self.page.index_number}" in first
+        assert f"发布机构：{self.page.organisation.name}" in first and "成文日期：" in first
         # The 三公 comparison: this year, last year and the change, as on the full version.
         row = next(r for r in self.page.sangong_changes(self.earlier) if r["part"] == "公务接待费")
         word = "增长" if row["percent"] > 0 else "下降"
