@@ -73,7 +73,9 @@ class PageForm(WagtailAdminPageForm):
         if self._is_unpublished_draft():
             # Until first published, Wagtail's editor keeps filling the slug from the title,
             # and its autosave posts that: keep the short slug the draft was given.
-            kept = type(self.instance).objects.filter(pk=self.instance.pk).values_list("slug", flat=True).first()
+            kept = (
+                type(self.instance).objects.filter(pk=self.instance.pk).values_list("slug", flat=True).first()
+            )
             if kept and kept.isascii():
                 return kept
             return short_slug(self.instance.get_parent(), page=self.instance)
