@@ -10,7 +10,6 @@ tests/channels/test_outbox_concurrency.py)."""
 
 import io
 import json
-import os
 import time
 
 import pytest
@@ -27,8 +26,8 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Page
 
-from accessibility import browser as a11y_browser
 from cms.models import ArticleAttachment
+from tests import browsers
 from tests.factories import (
     make_article,
     make_column,
@@ -38,7 +37,6 @@ from tests.factories import (
     make_topic,
 )
 
-ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 WWW = "www.a11y.localhost"
 EN = "en.a11y.localhost"
 
@@ -158,20 +156,8 @@ def site(site_content, live_server):
 
 @pytest.fixture(scope="module")
 def chromium():
-    # No skip: a missing browser fails these tests (CI installs Debian's chromium).
-    # Playwright's sync API keeps an event loop on the main thread while the browser runs;
-    # the database calls the fixtures make between browser steps are ordinary synchronous
-    # ones, which Django would otherwise refuse there. Only for this module's lifetime.
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    try:
-        with a11y_browser.chromium(host_rules=[WWW, EN]) as b:
-            yield b
-    finally:
-        if previous is None:
-            os.environ.pop(ASYNC_UNSAFE, None)
-        else:
-            os.environ[ASYNC_UNSAFE] = previous
+    with browsers.chromium(host_rules=[WWW, EN]) as browser:
+        yield browser
 
 
 @pytest.fixture

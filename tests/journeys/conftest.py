@@ -7,7 +7,6 @@ their own, so nothing is emptied between them. The database as it was before is 
 back at the end (tests.channels.transactional.restore)."""
 
 import io
-import os
 
 import pytest
 from django.conf import settings
@@ -17,11 +16,10 @@ from django.db import connection
 from django.test import override_settings
 from pytest_django.live_server_helper import LiveServer
 
-from accessibility import browser as a11y_browser
 from search.backends import get_backend as get_search_backend
+from tests import browsers
 from tests.channels.transactional import restore
 
-ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 HOSTS = {
     "www": "www.czs.localhost",
     "en": "en.czs.localhost",
@@ -69,18 +67,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture(scope="package")
 def chromium():
-    # As tests/accessibility/conftest.py: Playwright's sync API keeps an event loop on the
-    # main thread, where the tests also make ordinary database calls.
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    try:
-        with a11y_browser.chromium(host_rules=list(HOSTS.values())) as b:
-            yield b
-    finally:
-        if previous is None:
-            os.environ.pop(ASYNC_UNSAFE, None)
-        else:
-            os.environ[ASYNC_UNSAFE] = previous
+    with browsers.chromium(host_rules=list(HOSTS.values())) as browser:
+        yield browser
 
 
 @pytest.fixture
