@@ -14,13 +14,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from cms.items import Item, SearchDocument
 from cms.pages import ColumnPage, ColumnType
 
 
-class MailboxPage(ColumnPage):
+class MailboxPage(RoutablePageMixin, ColumnPage):
     """A mailbox (市长信箱, a department's or a county's 信箱): where letters are written,
     looked up and, once answered and published, listed."""
 
@@ -72,6 +73,37 @@ class MailboxPage(ColumnPage):
     def get_context(self, request, *args, **kwargs):
         # The column's own article list (ColumnPage) is not this page's content.
         return Page.get_context(self, request, *args, **kwargs)
+
+    # The mailbox's public pages; each view lives in the module of its concern.
+    @path("", name="index")
+    def index_route(self, request):
+        from .letter_views import mailbox_index
+
+        return mailbox_index(request, self)
+
+    @path("xiexin/", name="write")
+    def write_route(self, request):
+        from .letter_views import write
+
+        return write(request, self)
+
+    @path("chaxun/", name="lookup")
+    def lookup_route(self, request):
+        from .letter_views import lookup
+
+        return lookup(request, self)
+
+    @path("tongji/", name="statistics")
+    def statistics_route(self, request):
+        from .letter_statistics import statistics_view
+
+        return statistics_view(request, self)
+
+    @path("tongji/<str:fmt>/", name="statistics_download")
+    def statistics_download_route(self, request, fmt):
+        from .letter_statistics import statistics_download
+
+        return statistics_download(request, self, fmt)
 
 
 class Category(models.TextChoices):

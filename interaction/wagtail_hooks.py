@@ -13,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 from sites.admin_scope import PageScopedPermissionPolicy
 from sites.admin_views import PageScopedSnippetViewSet
 
+from . import broadcast_admin, consultation_admin, letter_admin, statistics_admin  # noqa: F401  (their hooks)
 from .interviews import LiveEntry, Question
 
 for model in (LiveEntry, Question):

@@ -225,6 +225,12 @@ CLUSTER_HOME_PAGE_MODEL = "cms.HomePage"
 # of seconds.
 INTERVIEW_QUESTION_RATE = (3, 600)
 
+# -- Letters, consultations, surveys and broadcasts (interaction/, issue 16) ----------------
+# Working days (cms/workdays.py): ISO dates the operator declares for a year the
+# chinese-calendar package does not know yet (upgrade the package when it does).
+EXTRA_HOLIDAYS = []
+EXTRA_WORKDAYS = []
+
 # Column list length per page.
 COLUMN_PAGE_SIZE = 20
 

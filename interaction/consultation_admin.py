@@ -1,0 +1,1 @@
+"""Consultations and surveys in the admin. (being written)."""

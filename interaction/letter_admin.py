@@ -1,0 +1,1 @@
+"""Handling letters in the admin. (being written)."""

@@ -1,0 +1,1 @@
+"""Letter statistics (I02). (being written)."""

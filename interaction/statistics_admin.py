@@ -1,0 +1,1 @@
+"""Letter statistics in the admin. (being written)."""
