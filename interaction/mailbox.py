@@ -9,6 +9,8 @@ A letter's personal data (name, contacts, the address it came from) never leaves
 writer's name masked.
 """
 
+import calendar
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -19,6 +21,10 @@ from wagtail.models import Page
 
 from cms.items import Item, SearchDocument
 from cms.pages import ColumnPage, ColumnType
+from cms.workdays import add_working_days
+
+#: I03's national hard line: no valid letter unanswered for more than this many months.
+HARD_LINE_MONTHS = 3
 
 
 class MailboxPage(RoutablePageMixin, ColumnPage):
@@ -222,6 +228,29 @@ class Letter(models.Model):
 
     def __str__(self):
         return f"{self.tracking_code} {self.title}"
+
+    @property
+    def received_on(self):
+        """The day the letter arrived, in the site's time zone (day 0 of its deadlines)."""
+        return timezone.localdate(self.submitted_at)
+
+    def set_deadlines(self):
+        """accept_due and reply_due: the mailbox's working days after the day of arrival."""
+        self.accept_due = add_working_days(self.received_on, self.mailbox.accept_days)
+        self.reply_due = add_working_days(self.received_on, self.mailbox.reply_days)
+
+    @property
+    def hard_line(self):
+        """The last day of the national 3-month line (calendar months, the day clamped to
+        the month's end: a letter of 30 November must be answered by 28/29 February)."""
+        return add_months(self.received_on, HARD_LINE_MONTHS)
+
+
+def add_months(day, months):
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return day.replace(year=year, month=month, day=min(day.day, last))
 
 
 class LetterAttachment(models.Model):
