@@ -15,6 +15,7 @@ from wagtail.models import Page, WorkflowState, get_default_page_content_type
 from wagtail.permissions import policy_registry
 
 from .pages import ColumnPage
+from .timeliness import LateDisclosurePanel
 
 #: More columns than this (a superuser sees the whole cluster) are cut, with a note.
 MAX_COLUMNS = 60
@@ -131,3 +132,5 @@ def editor_desk_panel(request, panels):
     """construct_homepage_panels: the panel first (it renders nothing for a user with no
     column to write in and no item in review)."""
     panels.append(EditorDeskPanel(request.user))
+    # G03: the user's items that went out after the 20-working-day deadline.
+    panels.append(LateDisclosurePanel(request.user))

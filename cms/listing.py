@@ -191,7 +191,9 @@ class ChildList:
         their type (6 ms for a column of 20k articles, with statistics or without), which is
         why the column caches this list rather than asking for every page of it."""
         return list(
+            # Exactly this type: a subtype (a broadcast is an interview) has a list of its own.
             self.model.objects.live()
+            .exact_type(self.model)
             .filter(path__range=children_path_range(column.path), depth=column.depth + 1)
             .order_by(*self.order_by)
             .values_list("pk", flat=True)

@@ -35,6 +35,7 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include("search.urls"))]
 # The app API (channels/api, search included) and Wagtail's API v2.
+urlpatterns += [path("api/v1/letters/", include("interaction.letter_api_urls"))]
 urlpatterns += [path("api/v1/", include("channels.api.urls"))]
 urlpatterns += [path("api/v2/", wagtail_api_v2.urls)]
 urlpatterns += [path("wap/", include("channels.wap.urls"))]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from html import escape
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -29,10 +30,13 @@ from cms.snippets import Organisation, SubjectCategory
 from sites.provisioning import ROLE_NAMES, provision_site, remove_placeholder_site
 
 from . import english, plan
+from .broadcasts import ensure_broadcasts
 from .budgets import ensure_budget_disclosures
+from .consultations import ensure_consultations
 from .content import load_seed, paragraphs_html, summary_of
 from .images import draw_chart, draw_landscape, to_image_file
 from .interviews import ensure_interviews
+from .mailbox import ensure_mailbox
 
 DEMO_PASSWORD = "demo-password-2014"  # noqa: S105 - dev-only accounts, printed by load_demo
 DEMO_ROLE_SITES = ("www", "bhq")
@@ -98,6 +102,9 @@ class DemoBuilder:
         self.ensure_homes()
         self.report.created["预决算公开"] = ensure_budget_disclosures(self.columns["www"]["czyjs"])
         self.report.created["在线访谈"] = ensure_interviews(self.columns["www"]["zxft"], self.now)
+        self.report.created["市长信箱"] = ensure_mailbox(self.columns["www"]["hdjl"], self.organisations)
+        self.report.created["征集调查"] = ensure_consultations(self.columns["www"]["zjdc"], self.now)
+        self.report.created["电视问政"] = ensure_broadcasts(self.columns["www"]["dswz"], self.now)
         if getattr(settings, "DEMO_ACCOUNTS_ENABLED", False):
             self.ensure_accounts()
         return self.report
@@ -207,7 +214,8 @@ class DemoBuilder:
         for column_plan in plans:
             column = children.get(column_plan.slug)
             if column is None:
-                column = ColumnPage(
+                model = apps.get_model(column_plan.model) if column_plan.model else ColumnPage
+                column = model(
                     title=column_plan.title,
                     slug=column_plan.slug,
                     column_type=column_plan.column_type,

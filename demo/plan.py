@@ -505,6 +505,8 @@ class ColumnPlan:
     keywords: str = ""
     children: list = field(default_factory=list)
     articles: list = field(default_factory=list)
+    # A column page type of its own ("app_label.ModelName"), else an ordinary column.
+    model: str = ""
 
     def walk(self):
         yield self
@@ -676,8 +678,14 @@ def plan_www():
         p.article("gk", "郴州市电子政务发展概况", ["电子政务"], organisation="dzzw", category=SCIENCE),
     ]  # fmt: skip
     bsfw = with_facts("bsfw", SERVICES, organisation="szfb", category=GENERAL)
-    zxts = [p.article("zxts", t, terms, organisation="szfb", category=GENERAL) for t, terms in MAILBOX]
-    zjdc = with_facts("zjdc", SURVEYS, organisation="szfb", category=GENERAL)
+    # Planned (the keys of the items after them stay) but not built: 市长信箱 is a mailbox
+    # with its letters and their statistics (demo/mailbox.py), not a column of reports.
+    for t, terms in MAILBOX:
+        p.article("zxts", t, terms, organisation="szfb", category=GENERAL)
+    # Planned (the keys of the items after them stay) but not built: the 征集调查 column's
+    # items are the consultations and surveys themselves (demo/consultations.py).
+    with_facts("zjdc", SURVEYS, organisation="szfb", category=GENERAL)
+    zjdc = []
     # Planned (the keys of the items after them stay what earlier loads gave them) but not
     # built: the 在线访谈 column's items are the interviews themselves (demo/interviews.py),
     # and articles about the same interviews made it show the topics twice.
@@ -718,11 +726,10 @@ def plan_www():
             ColumnPlan("ysqgk", "依法申请公开", C.APPLY, F.NONE, [Channel.WEB], articles=ysqgk),
         ]),
         ColumnPlan("bsfw", "办事服务", C.SERVICES, F.NONE, ALL_CHANNELS, menu=True, articles=bsfw),
-        ColumnPlan("hdjl", "互动交流", C.CONSULT, F.NONE, ALL_CHANNELS, menu=True, children=[
-            ColumnPlan("zxts", "市长信箱", C.CONSULT, F.NONE, ALL_CHANNELS, articles=zxts,
-                       description="咨询投诉：市长信箱来信办理"),
+        ColumnPlan("hdjl", "互动交流", C.CONSULT, F.NONE, ALL_CHANNELS, menu=True, model="interaction.InteractionHubPage", children=[
             ColumnPlan("zjdc", "征集调查", C.SURVEY, F.NONE, WEB_WAP, articles=zjdc),
             ColumnPlan("zxft", "在线访谈", C.INTERVIEW, F.NONE, WEB_WAP, articles=zxft),
+            ColumnPlan("dswz", "电视问政", C.INTERVIEW, F.NONE, WEB_WAP),
         ]),
         ColumnPlan("hygq", "回应关切", C.RESPONSE, F.NEWS, ALL_CHANNELS, menu=True, articles=hygq),
         ColumnPlan("zjcz", "走进郴州", C.OVERVIEW, F.NONE, ALL_CHANNELS, menu=True, articles=gk),

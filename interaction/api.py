@@ -23,6 +23,11 @@ class InterviewSerializer(ItemSerializer):
     # only its ETag, never a Last-Modified that would turn a change into a 304.
     changes_only_on_publish = False
 
+    @classmethod
+    def list_queryset(cls):
+        # Exactly this type: a broadcast (a subclass) is listed by its own serializer.
+        return super().list_queryset().exact_type(cls.model)
+
     def to_representation(self, page):
         data = super().to_representation(page)
         data["status"] = self.renderer.choice(page.status, STATUS_LABELS)

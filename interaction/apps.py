@@ -1,4 +1,5 @@
-"""Public input (互动交流): online interviews with moderated questions (I05)."""
+"""Public input (互动交流): online interviews (I05), the mailboxes and their letters (I01–I03),
+consultations and surveys (I04), broadcasts and TV inquiry."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy
@@ -11,24 +12,42 @@ class InteractionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Interviews live in columns (在线访谈, Interview.parent_page_types); the content
-        # model does not know this app, so the app adds itself to what a column lists.
+        from cms import lookups
+
+        from . import broadcast_signals, consultation_signals, letter_statistics, signals, surveys
+        from .letter_lookup import COMMAND, answer_command
+
+        # Public content that changes without a new revision (cms.items.item_changed).
+        signals.connect()  # interviews' live text and questions
+        consultation_signals.connect()  # approved comments, closings
+        broadcast_signals.connect()  # 整改 progress
+        letter_statistics.connect()  # the statistics' day table follows every letter
+        # A follower's "查询 <code> <password>" (WeChat) is answered from the letters.
+        lookups.register("letter", COMMAND, answer_command)
+        # The columns' lists of this app's page types: the content model does not know
+        # this app, so the app adds its types to what a column lists.
+        self.register_column_lists()
+        surveys.register_column_lists()
+
+    def register_column_lists(self):
         from cms.listing import ChildList, register_child_list
 
-        from . import signals
+        from .broadcasts import BroadcastPage
         from .interviews import Interview
 
-        signals.connect()
-
-        register_child_list(
-            ChildList(
-                key="interviews",
-                model=Interview,
-                heading=gettext_lazy("Online interviews"),
-                order_by=("-starts_at", "-pk"),
-                time=lambda interview: interview.starts_at,
-                label=lambda interview: (interview.status, interview.status_label),
-                defer=("summary", "transcript"),
-                time_format="%Y-%m-%d %H:%M",  # an upcoming interview's hour matters
+        for key, model, heading in (
+            ("interviews", Interview, gettext_lazy("Online interviews")),
+            ("broadcasts", BroadcastPage, gettext_lazy("TV inquiry and live broadcasts")),
+        ):
+            register_child_list(
+                ChildList(
+                    key=key,
+                    model=model,
+                    heading=heading,
+                    order_by=("-starts_at", "-pk"),
+                    time=lambda event: event.starts_at,
+                    label=lambda event: (event.status, event.status_label),
+                    defer=("summary", "transcript"),
+                    time_format="%Y-%m-%d %H:%M",  # an upcoming event's hour matters
+                )
             )
-        )

@@ -151,7 +151,7 @@ class Interview(Item, Page):
     def yearly_counts(cls):
         """Interviews held per year (the annual report counts them)."""
         counts = {}
-        for start in cls.objects.live().values_list("starts_at", flat=True):
+        for start in cls.objects.live().exact_type(cls).values_list("starts_at", flat=True):
             year = timezone.localtime(start).year
             counts[year] = counts.get(year, 0) + 1
         return counts

@@ -19,7 +19,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
-from cms.items import Item, SearchDocument
+from cms.items import RENDERED_CHANNELS, Item, SearchDocument
 from cms.pages import ColumnPage, ColumnType
 from cms.workdays import add_working_days
 
@@ -68,6 +68,8 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
     ]
     subpage_types = ["interaction.LetterPage"]
     template = "interaction/mailbox_page.html"
+    # The WAP mailbox: its published letters, writing and lookup (interaction/letter_wap.py).
+    wap_view = "interaction.letter_wap.mailbox_view"
 
     class Meta:
         verbose_name = gettext_lazy("Mailbox")
@@ -338,6 +340,11 @@ class LetterPage(Item, Page):
     is_creatable = False
     item_key = "letter"
     item_label = gettext_lazy("Letter")
+    api_serializer = "interaction.letter_api.LetterSerializer"
+    wap_view = "interaction.letter_wap.letter_view"
+    # The web and WAP pages only: a reply to one citizen is no article to push to every
+    # follower (WeChat answers a writer's "查询 <code>" instead: interaction/letter_lookup.py).
+    item_channels = RENDERED_CHANNELS
 
     class Meta:
         verbose_name = gettext_lazy("Published letter")
@@ -350,3 +357,13 @@ class LetterPage(Item, Page):
 
     def push_summary(self):
         return self.question[:120]
+
+    def content_source(self, portal):
+        return self.reply_unit or portal.name
+
+    def get_context(self, request, *args, **kwargs):
+        from .letter_forms import CATEGORY_LABELS
+
+        context = super().get_context(request, *args, **kwargs)
+        context["category_label"] = CATEGORY_LABELS.get(self.category, "")
+        return context

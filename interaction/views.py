@@ -21,8 +21,8 @@ MAX_ENTRY_ID = 2**63 - 1
 def _live_interview(page_id):
     if page_id > MAX_ID:
         raise Http404
-    interview = get_object_or_404(Interview.objects.live(), pk=page_id)
-    return interview
+    # Specific: a broadcast (an interview's subtype) is shown with its own template.
+    return get_object_or_404(Interview.objects.live(), pk=page_id).specific
 
 
 @require_GET

@@ -33,6 +33,7 @@ from wechatpy.replies import ArticlesReply, TextReply
 
 from channels import outbox
 from channels.models import Delivery
+from cms import lookups
 from cms.models import ArticlePage, ColumnPage
 from search import service
 from search.language import analysis_language
@@ -213,6 +214,10 @@ def answer_text(site, account, message):
     query = " ".join((message.content or "").split())[:100]
     if not query:
         return help_reply(site, account, message)
+    # A text command a content app answers (cms.lookups: "查询 <code>"), before search.
+    looked_up = lookups.answer(site, query)
+    if looked_up is not None:
+        return text_reply(message, looked_up)
     more = search_url(site, query)
     try:
         hit, count = best_hit(site, query)

@@ -215,6 +215,8 @@ PERIODIC_TASKS = [
     "cms.tasks.publish_scheduled",
     "channels.outbox.sweep_deliveries",
     "cms.validity.apply_expiry_dates",
+    "interaction.letter_tasks.send_letter_reminders",
+    "interaction.consultation_signals.announce_closings",
 ]
 
 # The page model provision_site creates as a new site's root (a dotted path, so sites/
@@ -230,6 +232,40 @@ INTERVIEW_QUESTION_RATE = (3, 600)
 # chinese-calendar package does not know yet (upgrade the package when it does).
 EXTRA_HOLIDAYS = []
 EXTRA_WORKDAYS = []
+# Letter handling (interaction/deadlines.py): warn this many calendar days before a letter's
+# 3-month hard line (I03); G03: disclosure items go out within this many working days of
+# being written (cms/timeliness.py).
+LETTER_HARD_LINE_WARNING_DAYS = 30
+DISCLOSURE_DEADLINE_WORKING_DAYS = 20
+# Writing letters (interaction/letter_forms.py, letter_submission.py, duplicates.py):
+# letters per sender address and mailbox per window (count, seconds); lookups (web, API)
+# per sender address; wrong passwords per tracking code before its lookup pauses.
+LETTER_RATE = (5, 3600)
+LETTER_LOOKUP_RATE = (20, 600)
+LETTER_LOOKUP_FAILURES = (10, 3600)
+# Attachments: at most this many, each at most this size, of these kinds (cms/uploads.py's
+# policy sniffs the content; images are re-encoded).
+LETTER_ATTACHMENTS = 3
+LETTER_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+LETTER_ATTACHMENT_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp", "pdf", "doc", "docx", "wps", "txt"]
+# The same writer's near-identical letter within this many days is a duplicate.
+LETTER_DUPLICATE_DAYS = 30
+# Published letters per page of a mailbox's list.
+LETTER_LIST_PAGE_SIZE = 15
+# Characters of a tracking code (of 31 unambiguous ones: 31**10 codes).
+LETTER_CODE_LENGTH = 10
+
+# Broadcasts (interaction/broadcasts.py): the largest video a broadcast page serves itself
+# (mp4/webm, sniffed by the upload policy); a longer show links its stream instead.
+BROADCAST_VIDEO_MAX_SIZE = 500 * 1024 * 1024
+
+# Consultations and surveys (interaction/consultations.py, surveys.py): a closed one
+# without its feedback notice is flagged to its editors after this many days; comments
+# and survey responses per sender address and page per window (count, seconds). An office
+# or a school shares one address, so responses are limited, not refused after one.
+CONSULTATION_FEEDBACK_DAYS = 15
+CONSULTATION_COMMENT_RATE = (5, 3600)
+SURVEY_RESPONSE_RATE = (20, 24 * 3600)
 
 # Column list length per page.
 COLUMN_PAGE_SIZE = 20

@@ -7,25 +7,20 @@ search uses the shared search service. The last class checks the budget on the d
 import io
 import re
 from html import unescape
-from io import StringIO
 
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.core.management import call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from PIL import Image as PILImage
 from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import PageViewRestriction, Site
+from wagtail.models import PageViewRestriction
 
-from budgets.pages import DisclosurePage
 from channels.wap.views import PAGE_SIZE
-from cms.models import ArticleAttachment, TopicPage
-from cms.pages import ArticlePage, ColumnPage, HomePage
-from interaction.interviews import Interview
+from cms.models import ArticleAttachment
 from tests.factories import (
     TOPIC_VIDEO_URL,
     make_article,
@@ -338,54 +333,6 @@ class WapSiteTests(WapClientMixin, TestCase):
         self.assertIn('<html lang="en">', html)
         self.assertIn("Sections", html)
         self.assertNotIn("栏目导航", html)
-
-
-class WapDemoBudgetTests(WapClientMixin, TestCase):
-    """The 30 KB budget on every demo page type, through the WAP URLs of each demo site."""
-
-    @classmethod
-    def setUpTestData(cls):
-        call_command("load_demo", stdout=StringIO())
-
-    def setUp(self):
-        cache.clear()
-
-    def host(self, site):
-        return site.hostname if site.port in (80, 443) else f"{site.hostname}:{site.port}"
-
-    def wap_path(self, page):
-        return "/wap" + page.get_url_parts()[2]
-
-    def test_every_demo_page_type_fits_the_budget(self):
-        checked = {"home": 0, "column": 0, "article": 0, "topic": 0, "disclosure": 0, "interview": 0}
-        for site in Site.objects.select_related("root_page"):
-            host = self.host(site)
-            root = site.root_page
-            self.assertIsInstance(root.specific, HomePage)
-            self.assert_wap_page(host, "/wap/")
-            checked["home"] += 1
-            for column in ColumnPage.objects.live().descendant_of(root):
-                self.assert_wap_page(host, self.wap_path(column))
-                checked["column"] += 1
-            for topic in TopicPage.objects.live().descendant_of(root):
-                self.all_parts(host, self.wap_path(topic))
-                checked["topic"] += 1
-            for article in ArticlePage.objects.live().descendant_of(root):
-                self.all_parts(host, self.wap_path(article))
-                checked["article"] += 1
-            for disclosure in DisclosurePage.objects.live().descendant_of(root):
-                self.all_parts(host, self.wap_path(disclosure))
-                checked["disclosure"] += 1
-            for interview in Interview.objects.live().descendant_of(root):
-                self.assert_wap_page(host, self.wap_path(interview))
-                checked["interview"] += 1
-            self.assert_wap_page(host, "/wap/search/?q=三公经费")
-        self.assertEqual(checked["home"], 5)
-        self.assertGreaterEqual(checked["article"], 200)
-        self.assertGreater(checked["column"], 10)
-        self.assertGreater(checked["topic"], 0)
-        self.assertGreater(checked["disclosure"], 200)
-        self.assertEqual(checked["interview"], 6)
 
 
 class WapQueryCountTests(WapClientMixin, TestCase):

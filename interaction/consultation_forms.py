@@ -1,0 +1,127 @@
+"""The public forms of consultations and surveys: a comment on one article of a draft (or
+on the whole draft), and a survey's questionnaire. Both work without JavaScript and use
+the interview form's anti-spam measures (interaction.forms: the arithmetic question in
+words, its single-use token, the field people never see) and a per-address rate limit."""
+
+from django import forms
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .forms import check_challenge, new_challenge
+from .surveys import QuestionKind
+
+
+def over_limit(key, rate):
+    """Count one submission under `key`; True when it is over `rate` (limit, seconds)."""
+    limit, seconds = rate
+    cache.add(key, 0, seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, seconds)
+        count = 1
+    return count > limit
+
+
+def rate_limit_text(rate):
+    """(limit, minutes) for the form's help text."""
+    limit, seconds = rate
+    return limit, max(1, seconds // 60)
+
+
+class ChallengeForm(forms.Form):
+    """The verification question and the trap field; subclasses add theirs before them."""
+
+    answer = forms.CharField(label=gettext_lazy("Verification question"), max_length=4)
+    # Hidden from people (and from assistive technology); bots fill it in.
+    website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every rendering asks a new question; the submitted token is checked in clean().
+        self.challenge, self.token = new_challenge()
+        self.fields["answer"].label = _("Verification question: %(question)s (answer in digits)") % {
+            "question": self.challenge
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(_("The submission did not pass the check."))
+        if "answer" in cleaned and not check_challenge(self.data.get("token", ""), cleaned["answer"]):
+            self.add_error(
+                "answer",
+                _("Wrong or expired answer to the verification question. Please answer the new one."),
+            )
+        return cleaned
+
+
+class CommentForm(ChallengeForm):
+    """A comment on one article of the draft, or on the whole of it."""
+
+    field_order = ["anchor", "nickname", "text", "answer", "website"]
+
+    anchor = forms.ChoiceField(label=gettext_lazy("Which part of the draft"), required=False)
+    nickname = forms.CharField(label=gettext_lazy("Nickname (optional)"), max_length=30, required=False)
+    text = forms.CharField(
+        label=gettext_lazy("Your comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+    def __init__(self, *args, page=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+        choices = [("", _("The whole draft"))]
+        choices += [(s.anchor, s.label) for s in page.sections.all()] if page is not None else []
+        self.fields["anchor"].choices = choices
+
+    def clean_nickname(self):
+        return self.cleaned_data["nickname"].strip()
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if len(text) < 5:
+            raise forms.ValidationError(_("The comment is too short: please write at least 5 characters."))
+        return text
+
+
+class SurveyForm(ChallengeForm):
+    """A survey's questions as fields named q<question id>: radio buttons, check boxes or a
+    text box, each rendered in a fieldset with its legend (survey_page.html)."""
+
+    def __init__(self, *args, page=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+        self.questions = list(page.questions.all())
+        fields = {}
+        for question in self.questions:
+            choices = [(str(i), option) for i, option in enumerate(question.option_list())]
+            if question.kind == QuestionKind.SINGLE:
+                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+            elif question.kind == QuestionKind.MULTIPLE:
+                field = forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple)
+            else:
+                field = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+            field.required = question.required
+            field.label = question.text
+            field.error_messages["required"] = _("Please answer this question.")
+            fields[f"q{question.pk}"] = field
+        # The questions first, in order; the verification question after them.
+        self.fields = {**fields, **self.fields}
+
+    def question_fields(self):
+        """(question, bound field) in the survey's order."""
+        return [(q, self[f"q{q.pk}"]) for q in self.questions]
+
+    def answers(self):
+        """The compact form stored in SurveyResponse.answers: answered questions only."""
+        stored = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q{question.pk}")
+            if question.kind == QuestionKind.SINGLE and value not in (None, ""):
+                stored[str(question.pk)] = int(value)
+            elif question.kind == QuestionKind.MULTIPLE and value:
+                stored[str(question.pk)] = sorted(int(v) for v in value)
+            elif question.kind == QuestionKind.TEXT and value and value.strip():
+                stored[str(question.pk)] = value.strip()
+        return stored
