@@ -4,57 +4,17 @@ the interview form's anti-spam measures (interaction.forms: the arithmetic quest
 words, its single-use token, the field people never see) and a per-address rate limit."""
 
 from django import forms
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .forms import check_challenge, new_challenge
+from .forms import ChallengeForm
 from .surveys import QuestionKind
-
-
-def over_limit(key, rate):
-    """Count one submission under `key`; True when it is over `rate` (limit, seconds)."""
-    limit, seconds = rate
-    cache.add(key, 0, seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        count = 1
-    return count > limit
 
 
 def rate_limit_text(rate):
     """(limit, minutes) for the form's help text."""
     limit, seconds = rate
     return limit, max(1, seconds // 60)
-
-
-class ChallengeForm(forms.Form):
-    """The verification question and the trap field; subclasses add theirs before them."""
-
-    answer = forms.CharField(label=gettext_lazy("Verification question"), max_length=4)
-    # Hidden from people (and from assistive technology); bots fill it in.
-    website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Every rendering asks a new question; the submitted token is checked in clean().
-        self.challenge, self.token = new_challenge()
-        self.fields["answer"].label = _("Verification question: %(question)s (answer in digits)") % {
-            "question": self.challenge
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("website"):
-            raise forms.ValidationError(_("The submission did not pass the check."))
-        if "answer" in cleaned and not check_challenge(self.data.get("token", ""), cleaned["answer"]):
-            self.add_error(
-                "answer",
-                _("Wrong or expired answer to the verification question. Please answer the new one."),
-            )
-        return cleaned
 
 
 class CommentForm(ChallengeForm):

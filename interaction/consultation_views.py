@@ -12,9 +12,9 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .consultation_forms import CommentForm, SurveyForm, over_limit
+from .consultation_forms import CommentForm, SurveyForm
 from .consultations import ConsultationComment, ConsultationPage, Phase
-from .forms import sender_key
+from .forms import over_limit, sender_key
 from .surveys import SurveyPage, SurveyResponse
 
 # Page ids are 32-bit integers in the database: a larger id names nothing.

@@ -54,10 +54,10 @@ def sender_key(request):
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()
 
 
-def rate_limited(sender, interview_id):
-    """Count one submission; True when the sender is over the limit for this window."""
-    limit, seconds = settings.INTERVIEW_QUESTION_RATE
-    key = f"interview-questions:{interview_id}:{sender}"
+def over_limit(key, rate):
+    """Count one use of `key`; True when it is over `rate` (count, seconds) in the window.
+    The one rate limiter of the public forms (interviews, letters, consultations, surveys)."""
+    limit, seconds = rate
     cache.add(key, 0, seconds)
     try:
         count = cache.incr(key)
@@ -67,23 +67,56 @@ def rate_limited(sender, interview_id):
     return count > limit
 
 
-class QuestionForm(forms.Form):
-    nickname = forms.CharField(label=gettext_lazy("Nickname"), max_length=30)
-    text = forms.CharField(
-        label=gettext_lazy("Your question"), max_length=500, widget=forms.Textarea(attrs={"rows": 4})
-    )
+def rate_limited(sender, interview_id):
+    """Count one question; True when the sender is over the limit for this window."""
+    return over_limit(f"interview-questions:{interview_id}:{sender}", settings.INTERVIEW_QUESTION_RATE)
+
+
+class ChallengeForm(forms.Form):
+    """A public form with the verification question and the trap field; a subclass puts
+    its own fields first (field_order). `challenge=False` leaves the question out, for a
+    caller that checked it another way (the app API's challenge endpoint)."""
+
     answer = forms.CharField(label=gettext_lazy("Verification question"), max_length=4)
     # Hidden from people (and from assistive technology); bots fill it in.
     website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
 
+    def __init__(self, *args, challenge=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.uses_challenge = challenge
+        if challenge:
+            # Every rendering asks a new question; the submitted token is checked in clean().
+            self.challenge, self.token = new_challenge()
+            self.fields["answer"].label = _("Verification question: %(question)s (answer in digits)") % {
+                "question": self.challenge
+            }
+        else:
+            del self.fields["answer"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(_("The submission did not pass the check."))
+        if self.uses_challenge and "answer" in cleaned:
+            if not check_challenge(self.data.get("token", ""), cleaned["answer"]):
+                self.add_error(
+                    "answer",
+                    _("Wrong or expired answer to the verification question. Please answer the new one."),
+                )
+        return cleaned
+
+
+class QuestionForm(ChallengeForm):
+    field_order = ["nickname", "text", "answer", "website"]
+
+    nickname = forms.CharField(label=gettext_lazy("Nickname"), max_length=30)
+    text = forms.CharField(
+        label=gettext_lazy("Your question"), max_length=500, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
     def __init__(self, *args, interview=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.interview = interview
-        # Every rendering asks a new question; the submitted token is checked in clean().
-        self.challenge, self.token = new_challenge()
-        self.fields["answer"].label = _("Verification question: %(question)s (answer in digits)") % {
-            "question": self.challenge
-        }
 
     def clean_nickname(self):
         return self.cleaned_data["nickname"].strip()
@@ -93,14 +126,3 @@ class QuestionForm(forms.Form):
         if len(text) < 5:
             raise forms.ValidationError(_("The question is too short: please write at least 5 characters."))
         return text
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("website"):
-            raise forms.ValidationError(_("The submission did not pass the check."))
-        if "answer" in cleaned and not check_challenge(self.data.get("token", ""), cleaned["answer"]):
-            self.add_error(
-                "answer",
-                _("Wrong or expired answer to the verification question. Please answer the new one."),
-            )
-        return cleaned

@@ -8,11 +8,10 @@ import re
 
 from django import forms
 from django.conf import settings
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .forms import check_challenge, new_challenge
+from .forms import ChallengeForm, over_limit
 from .letter_submission import prepare_attachment
 from .mailbox import Category, Satisfaction
 
@@ -30,18 +29,6 @@ SATISFACTION_LABELS = {
     Satisfaction.UNSATISFIED: gettext_lazy("Not satisfied"),
 }
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
-
-
-def over_limit(key, rate):
-    """Count one use of `key`; True when it is over `rate` (count, seconds) in the window."""
-    limit, seconds = rate
-    cache.add(key, 0, seconds)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, seconds)
-        count = 1
-    return count > limit
 
 
 def letter_rate_limited(sender, mailbox_id):
@@ -70,26 +57,11 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ChallengeMixin:
-    """The arithmetic question and the hidden field, checked in clean()."""
-
-    def add_challenge(self):
-        self.challenge, self.token = new_challenge()
-        self.fields["answer"].label = _("Verification question: %(question)s (answer in digits)") % {
-            "question": self.challenge
-        }
-
-    def check_challenge(self, cleaned):
-        if cleaned.get("website"):
-            raise forms.ValidationError(_("The submission did not pass the check."))
-        if "answer" in cleaned and not check_challenge(self.data.get("token", ""), cleaned["answer"]):
-            self.add_error(
-                "answer",
-                _("Wrong or expired answer to the verification question. Please answer the new one."),
-            )
-
-
-class LetterForm(ChallengeMixin, forms.Form):
+class LetterForm(ChallengeForm):
+    field_order = [
+        "category", "title", "content", "attachments", "name", "phone", "email", "address",
+        "consent_publish", "password", "answer", "website",
+    ]  # fmt: skip
     category = forms.ChoiceField(
         label=gettext_lazy("Category"), choices=[(key, label) for key, label in CATEGORY_LABELS.items()]
     )
@@ -115,11 +87,8 @@ class LetterForm(ChallengeMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=gettext_lazy("Leave empty and one is made for you."),
     )
-    answer = forms.CharField(label=gettext_lazy("Verification question"), max_length=4)
-    # Hidden from people (and from assistive technology); bots fill it in.
-    website = forms.CharField(required=False, label=gettext_lazy("Leave this field empty"))
 
-    def __init__(self, *args, challenge=True, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = _(
             "Up to %(count)s files, each up to %(size)s MB: %(kinds)s."
@@ -128,11 +97,6 @@ class LetterForm(ChallengeMixin, forms.Form):
             "size": settings.LETTER_ATTACHMENT_MAX_BYTES // (1024 * 1024),
             "kinds": "、".join(settings.LETTER_ATTACHMENT_EXTENSIONS),
         }
-        self.uses_challenge = challenge
-        if challenge:
-            self.add_challenge()
-        else:
-            del self.fields["answer"]
 
     def _text(self, name, minimum):
         value = self.cleaned_data[name].strip()
@@ -184,14 +148,6 @@ class LetterForm(ChallengeMixin, forms.Form):
         if errors:
             raise forms.ValidationError(errors)
         return prepared
-
-    def clean(self):
-        cleaned = super().clean()
-        if self.uses_challenge:
-            self.check_challenge(cleaned)
-        elif cleaned.get("website"):
-            raise forms.ValidationError(_("The submission did not pass the check."))
-        return cleaned
 
 
 class LookupForm(forms.Form):

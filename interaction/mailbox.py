@@ -265,6 +265,7 @@ class LetterAttachment(models.Model):
 
     class Meta:
         verbose_name = gettext_lazy("Letter attachment")
+        verbose_name_plural = gettext_lazy("Letter attachments")
 
 
 class LetterEvent(models.Model):
@@ -296,6 +297,7 @@ class HandlerMembership(models.Model):
 
     class Meta:
         verbose_name = gettext_lazy("Handling unit member")
+        verbose_name_plural = gettext_lazy("Handling unit members")
         constraints = [
             models.UniqueConstraint(fields=["user", "organisation"], name="one_membership_per_unit")
         ]

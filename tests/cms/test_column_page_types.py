@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from budgets.pages import BudgetColumnPage, DisclosurePage
 from cms.models import ArticlePage, ColumnPage, ColumnType, TopicPage
+from interaction.broadcasts import BroadcastPage
 from interaction.interviews import Interview
 from tests.factories import make_article, make_column, make_site, make_user
 
@@ -50,17 +51,18 @@ def test_a_directory_column_and_a_new_column_also_offer_sub_columns_and_topics(c
     assert reverse("wagtailadmin_pages:add", args=["cms", "columnpage", directory.pk]) in response.text
 
 
-def test_an_interview_column_offers_interviews_and_refuses_articles(client):
+def test_an_interview_column_offers_interviews_and_broadcasts_and_refuses_articles(client):
     site = make_site(HOST, "测试市人民政府")
     interviews = make_column(site.home, title="在线访谈", slug="zxft", column_type=ColumnType.INTERVIEW)
-    assert offered(interviews) == {Interview}
+    assert offered(interviews) == {Interview, BroadcastPage}
     assert not ArticlePage.can_create_at(interviews)
 
     editor = editor_client(client, site)
     response = editor.get(reverse("wagtailadmin_pages:add_subpage", args=[interviews.pk]))
-    assert response["Location"] == reverse(
-        "wagtailadmin_pages:add", args=["interaction", "interview", interviews.pk]
-    )
+    html = response.content.decode()
+    for model in ("interview", "broadcastpage"):
+        assert reverse("wagtailadmin_pages:add", args=["interaction", model, interviews.pk]) in html
+    assert reverse("wagtailadmin_pages:add", args=["cms", "articlepage", interviews.pk]) not in html
     # The form of a type the column does not offer is refused (Wagtail sends the refused
     # user to the dashboard with its message), not just unlisted.
     refused = editor.get(reverse("wagtailadmin_pages:add", args=["cms", "articlepage", interviews.pk]))

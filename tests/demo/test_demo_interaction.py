@@ -1,0 +1,60 @@
+"""The demo's 互动交流 (issue 16) as a citizen finds it from the homepage: the hub lists the
+mayor's mailbox with its figures, the consultations and surveys, and the broadcasts; the
+mailbox's statistics for the first half of 2014 are the seed report's (967 received, 906
+replied, 93.69 %). The demo is loaded once for the package (tests/demo/conftest.py)."""
+
+import re
+from html import unescape
+
+from django.core.cache import cache
+from django.test import TestCase
+
+from interaction.broadcasts import BroadcastPage
+from interaction.consultations import ConsultationPage
+from interaction.hub import InteractionHubPage
+from interaction.mailbox import MailboxPage
+from interaction.surveys import SurveyPage
+
+WWW = "www.czs.localhost"
+
+
+def text(html):
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+class DemoInteractionTests(TestCase):
+    def setUp(self):
+        cache.clear()
+
+    def get(self, path, status=200):
+        response = self.client.get(path, HTTP_HOST=WWW)
+        self.assertEqual(response.status_code, status, path)
+        return response.content.decode()
+
+    def test_the_hub_is_in_the_homepage_menu(self):
+        hub = InteractionHubPage.objects.live().get(url_path__endswith="/hdjl/")
+        self.assertIn(f'href="{hub.url}"', self.get("/"))
+
+    def test_the_hub_shows_every_way_to_take_part(self):
+        html = self.get("/hdjl/")
+        mailbox = MailboxPage.objects.live().get(slug="zxts")
+        self.assertIn(f'href="{mailbox.url}xiexin/"', html)
+        self.assertIn(f'href="{mailbox.url}chaxun/"', html)
+        page = text(html)
+        self.assertIn("收到信件 967 封，已答复 906 封，答复率 93.69%", page)
+        for model in (ConsultationPage, SurveyPage, BroadcastPage):
+            titles = list(model.objects.live().values_list("title", flat=True))
+            self.assertTrue(titles, model)
+            for title in titles:
+                self.assertIn(title, page)
+
+    def test_the_statistics_of_2014_h1_are_the_seed_reports(self):
+        page = text(self.get("/hdjl/zxts/tongji/?year=2014&span=h1"))
+        self.assertRegex(page, r"收到信件 967 ")
+        self.assertRegex(page, r"已答复 906 ")
+        self.assertRegex(page, r"答复率（%） 93\.69 ")
+
+    def test_the_mailbox_takes_letters(self):
+        html = self.get("/hdjl/zxts/xiexin/")
+        self.assertIn('name="title"', html)
+        self.assertIn("等于几", html)
