@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .forms import ChallengeForm
-from .surveys import QuestionKind
 
 
 def rate_limit_text(rate):
@@ -55,15 +54,7 @@ class SurveyForm(ChallengeForm):
         self.questions = list(page.questions.all())
         fields = {}
         for question in self.questions:
-            choices = [(str(i), option) for i, option in enumerate(question.option_list())]
-            if question.kind == QuestionKind.SINGLE:
-                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
-            elif question.kind == QuestionKind.MULTIPLE:
-                field = forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple)
-            else:
-                field = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
-            field.required = question.required
-            field.label = question.text
+            field = question.form_field()
             field.error_messages["required"] = _("Please answer this question.")
             fields[f"q{question.pk}"] = field
         # The questions first, in order; the verification question after them.
@@ -77,11 +68,7 @@ class SurveyForm(ChallengeForm):
         """The compact form stored in SurveyResponse.answers: answered questions only."""
         stored = {}
         for question in self.questions:
-            value = self.cleaned_data.get(f"q{question.pk}")
-            if question.kind == QuestionKind.SINGLE and value not in (None, ""):
-                stored[str(question.pk)] = int(value)
-            elif question.kind == QuestionKind.MULTIPLE and value:
-                stored[str(question.pk)] = sorted(int(v) for v in value)
-            elif question.kind == QuestionKind.TEXT and value and value.strip():
-                stored[str(question.pk)] = value.strip()
+            value = question.stored_answer(self.cleaned_data.get(f"q{question.pk}"))
+            if value is not None:
+                stored[str(question.pk)] = value
         return stored

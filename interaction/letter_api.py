@@ -153,7 +153,7 @@ class LetterStatusSerializer(s.Serializer):
 
 def _errors(codes):
     descriptions = {
-        400: "输入有误（逐项说明）或查询编号与密码不符",
+        400: "参数或输入有误（逐项说明），或查询编号与密码不符",
         404: "网站或信箱不存在",
         403: "信箱暂停受理来信",
         429: "请求过于频繁",
@@ -246,7 +246,7 @@ class MailboxesView(LetterView):
         operation_id="letter_mailboxes",
         parameters=[SITE_PARAM],
         summary="本站的信箱",
-        responses={200: MailboxSerializer(many=True), **_errors((404,))},
+        responses={200: MailboxSerializer(many=True), **_errors((400, 404))},
         tags=["letters"],
     )
     def get(self, request):
@@ -276,7 +276,7 @@ class ChallengeView(LetterView):
     @extend_schema(
         operation_id="letter_challenge",
         summary="写信的验证问题",
-        responses={200: ChallengeSerializer},
+        responses={200: ChallengeSerializer, **_errors((400,))},
         tags=["letters"],
     )
     def get(self, request):

@@ -13,21 +13,8 @@ from django.utils.translation import gettext_lazy
 
 from .forms import ChallengeForm, over_limit
 from .letter_submission import prepare_attachment
-from .mailbox import Category, Satisfaction
+from .mailbox import CATEGORY_LABELS, SATISFACTION_LABELS
 
-# The public's words for the categories (the choices' labels are the editors' Chinese).
-CATEGORY_LABELS = {
-    Category.CONSULTATION: gettext_lazy("Enquiry"),
-    Category.SUGGESTION: gettext_lazy("Suggestion"),
-    Category.COMPLAINT: gettext_lazy("Complaint"),
-    Category.HELP: gettext_lazy("Request for help"),
-    Category.OTHER: gettext_lazy("Other"),
-}
-SATISFACTION_LABELS = {
-    Satisfaction.SATISFIED: gettext_lazy("Satisfied"),
-    Satisfaction.BASIC: gettext_lazy("Basically satisfied"),
-    Satisfaction.UNSATISFIED: gettext_lazy("Not satisfied"),
-}
 PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,19}$")
 
 

@@ -36,14 +36,6 @@ from .letter_submission import submit
 from .mailbox import Letter, LetterPage, LetterStatus
 
 
-def deadlines_text(page):
-    return _(
-        "Letters are accepted or declined within %(accept)s working days and answered within "
-        "%(reply)s working days of their arrival. Working days follow the national calendar: "
-        "statutory holidays do not count, make-up working days do."
-    ) % {"accept": page.accept_days, "reply": page.reply_days}
-
-
 def _wants_wap(request):
     from .letter_wap import is_wap_request  # WAP helpers only when WAP asks
 
@@ -58,7 +50,7 @@ def _render(request, page, template, context, status=200):
         return render_form_page(request, page, template, context, status)
     full = page.get_context(request)
     full.update(context)
-    full["deadlines"] = deadlines_text(page)
+    full["deadlines"] = page.deadlines_text()
     return TemplateResponse(request, f"interaction/{template}", full, status=status)
 
 
@@ -84,7 +76,7 @@ def mailbox_index(request, page):
     page_obj = page_of(letters, request.GET.get("page"), settings.LETTER_LIST_PAGE_SIZE)
     context = page.get_context(request)
     context.update(
-        deadlines=deadlines_text(page),
+        deadlines=page.deadlines_text(),
         page_obj=page_obj,
         letters=[(letter, CATEGORY_LABELS.get(letter.category, "")) for letter in page_obj.object_list],
         base_url=page.get_url(request),

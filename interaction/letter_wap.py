@@ -12,8 +12,7 @@ from django.urls import reverse
 
 from channels.wap.views import Wap, page_status, paginate
 
-from .letter_forms import CATEGORY_LABELS
-from .mailbox import LetterPage
+from .mailbox import CATEGORY_LABELS, LetterPage
 
 
 def is_wap_request(request):
@@ -22,22 +21,19 @@ def is_wap_request(request):
 
 def render_form_page(request, page, template, context, status=200):
     """A mailbox form page (letter_write/letter_written/letter_lookup) in the WAP layout."""
-    from .letter_views import deadlines_text
-
     wap = Wap(request)
-    context = {**context, "wap": True, "base_url": page.get_url(request), "deadlines": deadlines_text(page)}
+    context = {**context, "wap": True, "base_url": page.get_url(request), "deadlines": page.deadlines_text()}
     return render(request, f"wap/{template}", wap.context(page, **context), status=status)
 
 
 def mailbox_view(request, wap, page):
     """The mailbox: what it is, its deadlines, write and look up, the published letters."""
-    from .letter_views import deadlines_text, lookup, write
-
     rest = request.path[len(wap.url(page) or "") :]
+    # The forms are the mailbox's own views (they answer in this layout for a WAP path).
     if rest == "xiexin/":
-        return write(request, page)
+        return page.write_route(request)
     if rest == "chaxun/":
-        return lookup(request, page)
+        return page.lookup_route(request)
     letters = LetterPage.objects.live().child_of(page).order_by("-replied_at", "-pk")
     page_obj = paginate(letters, request, settings.LETTER_LIST_PAGE_SIZE)
     rows = [
@@ -53,7 +49,7 @@ def mailbox_view(request, wap, page):
             rows=rows,
             page_obj=page_obj,
             page_status=page_status(wap, page_obj),
-            deadlines=deadlines_text(page),
+            deadlines=page.deadlines_text(),
             write_url=base + "xiexin/" if page.accepts_letters else None,
             lookup_url=base + "chaxun/",
         ),

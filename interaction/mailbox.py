@@ -14,7 +14,8 @@ import calendar
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext, gettext_lazy
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
@@ -82,36 +83,40 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
         # The column's own article list (ColumnPage) is not this page's content.
         return Page.get_context(self, request, *args, **kwargs)
 
-    # The mailbox's public pages; each view lives in the module of its concern.
+    def deadlines_text(self):
+        """The deadlines in the public's words (the write form, the mailbox page, WAP)."""
+        return gettext(
+            "Letters are accepted or declined within %(accept)s working days and answered within "
+            "%(reply)s working days of their arrival. Working days follow the national calendar: "
+            "statutory holidays do not count, make-up working days do."
+        ) % {"accept": self.accept_days, "reply": self.reply_days}
+
+    # The mailbox's public pages. Each view lives in the module of its concern and is
+    # named by dotted path, as the item protocol names a type's views (cms.items): the
+    # views import this module, not the other way round.
     @path("", name="index")
     def index_route(self, request):
-        from .letter_views import mailbox_index
-
-        return mailbox_index(request, self)
+        return _view("interaction.letter_views.mailbox_index")(request, self)
 
     @path("xiexin/", name="write")
     def write_route(self, request):
-        from .letter_views import write
-
-        return write(request, self)
+        return _view("interaction.letter_views.write")(request, self)
 
     @path("chaxun/", name="lookup")
     def lookup_route(self, request):
-        from .letter_views import lookup
-
-        return lookup(request, self)
+        return _view("interaction.letter_views.lookup")(request, self)
 
     @path("tongji/", name="statistics")
     def statistics_route(self, request):
-        from .letter_statistics import statistics_view
-
-        return statistics_view(request, self)
+        return _view("interaction.letter_statistics.statistics_view")(request, self)
 
     @path("tongji/<str:fmt>/", name="statistics_download")
     def statistics_download_route(self, request, fmt):
-        from .letter_statistics import statistics_download
+        return _view("interaction.letter_statistics.statistics_download")(request, self, fmt)
 
-        return statistics_download(request, self, fmt)
+
+def _view(dotted_path):
+    return import_string(dotted_path)
 
 
 class Category(models.TextChoices):
@@ -120,6 +125,16 @@ class Category(models.TextChoices):
     COMPLAINT = "complain", "投诉"
     HELP = "help", "求助"
     OTHER = "other", "其他"
+
+
+# The public's words for the categories (the choices' labels are the editors' Chinese).
+CATEGORY_LABELS = {
+    Category.CONSULTATION: gettext_lazy("Enquiry"),
+    Category.SUGGESTION: gettext_lazy("Suggestion"),
+    Category.COMPLAINT: gettext_lazy("Complaint"),
+    Category.HELP: gettext_lazy("Request for help"),
+    Category.OTHER: gettext_lazy("Other"),
+}
 
 
 class LetterStatus(models.TextChoices):
@@ -147,6 +162,13 @@ class Satisfaction(models.IntegerChoices):
     SATISFIED = 3, "满意"
     BASIC = 2, "基本满意"
     UNSATISFIED = 1, "不满意"
+
+
+SATISFACTION_LABELS = {
+    Satisfaction.SATISFIED: gettext_lazy("Satisfied"),
+    Satisfaction.BASIC: gettext_lazy("Basically satisfied"),
+    Satisfaction.UNSATISFIED: gettext_lazy("Not satisfied"),
+}
 
 
 class Letter(models.Model):
@@ -364,8 +386,6 @@ class LetterPage(Item, Page):
         return self.reply_unit or portal.name
 
     def get_context(self, request, *args, **kwargs):
-        from .letter_forms import CATEGORY_LABELS
-
         context = super().get_context(request, *args, **kwargs)
         context["category_label"] = CATEGORY_LABELS.get(self.category, "")
         return context

@@ -17,6 +17,7 @@ Answers are stored compactly, one JSON object per response: {question id: option
 [option indexes] or text}. Free-text answers are never published; editors export them.
 """
 
+from django import forms
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -166,6 +167,31 @@ class SurveyQuestion(Orderable):
         if self.kind == QuestionKind.TEXT:
             return []
         return [line.strip() for line in (self.options or "").splitlines() if line.strip()]
+
+    def form_field(self):
+        """The field of the response form that asks this question: radio buttons, check
+        boxes or a text box (options are posted by position)."""
+        choices = [(str(i), option) for i, option in enumerate(self.option_list())]
+        if self.kind == QuestionKind.SINGLE:
+            field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+        elif self.kind == QuestionKind.MULTIPLE:
+            field = forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple)
+        else:
+            field = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
+        field.required = self.required
+        field.label = self.text
+        return field
+
+    def stored_answer(self, value):
+        """The compact value SurveyResponse.answers keeps of a cleaned answer, or None
+        when the question was left unanswered."""
+        if self.kind == QuestionKind.SINGLE and value not in (None, ""):
+            return int(value)
+        if self.kind == QuestionKind.MULTIPLE and value:
+            return sorted(int(v) for v in value)
+        if self.kind == QuestionKind.TEXT and value and value.strip():
+            return value.strip()
+        return None
 
 
 class SurveyResponse(models.Model):
