@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -272,6 +272,17 @@ def letter_detail(request, pk):
     return _detail_response(request, _letter(request, pk))
 
 
+@require_http_methods(["GET", "HEAD"])
+def letter_attachment(request, pk, attachment_pk):
+    """An attachment of a letter the user may see, as a download. The admin links here,
+    never to the file's storage address: a writer's files are private."""
+    letter = _letter(request, pk)
+    attachment = letter.attachments.filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404(pgettext("letter handling", "No such attachment."))
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
 @require_POST
 def letter_action(request, pk, action):
     letter = _letter(request, pk)
@@ -353,6 +364,11 @@ def letter_admin_urls():
     return [
         path("letters/", letters_index, name="interaction_letters"),
         path("letters/<int:pk>/", letter_detail, name="interaction_letter"),
+        path(
+            "letters/<int:pk>/attachments/<int:attachment_pk>/",
+            letter_attachment,
+            name="interaction_letter_attachment",
+        ),
         path("letters/<int:pk>/<str:action>/", letter_action, name="interaction_letter_action"),
     ]
 

@@ -10,6 +10,8 @@ writer's name masked.
 """
 
 import calendar
+import os
+import secrets
 
 from django.conf import settings
 from django.db import models
@@ -277,11 +279,18 @@ def add_months(day, months):
     return day.replace(year=year, month=month, day=min(day.day, last))
 
 
+def attachment_path(attachment, filename):
+    """Where a writer's file is stored: under a random name (its original name is kept on
+    the row), so that no address of it can be guessed; handlers download it through the
+    admin (interaction.letter_admin.letter_attachment), which checks who asks."""
+    return f"letters/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{os.path.splitext(filename)[1].lower()}"
+
+
 class LetterAttachment(models.Model):
     """A file the writer attached (checked by the upload policy; images re-encoded)."""
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="letters/%Y/%m/")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
     original_name = models.CharField(max_length=200)
     size = models.PositiveIntegerField()
 

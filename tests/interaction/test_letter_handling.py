@@ -328,3 +328,50 @@ class LetterAdminTest(TestCase):
             reverse("wagtailsnippets_interaction_handlermembership:list")
         )
         assert response.status_code in (302, 403)
+
+
+class AttachmentDownloadTest(TestCase):
+    """A writer's files are stored under random names and reach handlers only through the
+    admin's download, which checks who asks."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.site = make_site(hostname="files.test.localhost", name="郴州市人民政府")
+        cls.other = make_site(hostname="files-other.test.localhost", name="资兴市人民政府")
+        cls.mailbox = make_mailbox(cls.site, title="市长信箱")
+        cls.editor = make_user("files-editor", cls.site.groups["editor"])
+        cls.stranger = make_user("files-stranger", cls.other.groups["approver"])
+        cls.letter = make_letter(cls.mailbox)
+
+    def setUp(self):
+        from django.core.files.base import ContentFile
+
+        from interaction.mailbox import LetterAttachment
+
+        self.attachment = LetterAttachment.objects.create(
+            letter=self.letter,
+            file=ContentFile(b"%PDF-1.4 test", name="张三身份证.pdf"),
+            original_name="张三身份证.pdf",
+            size=13,
+        )
+
+    def url(self):
+        return reverse("interaction_letter_attachment", args=[self.letter.pk, self.attachment.pk])
+
+    def test_stored_under_a_random_name(self):
+        stored = self.attachment.file.name
+        assert "张三" not in stored and stored.startswith("letters/") and stored.endswith(".pdf")
+        assert len(stored.rsplit("/", 1)[1]) == 32 + len(".pdf")
+
+    def test_the_handler_downloads_it_with_its_name(self):
+        self.client.force_login(self.editor)
+        response = self.client.get(self.url())
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+        assert "attachment" in response["Content-Disposition"]
+        detail = self.client.get(reverse("interaction_letter", args=[self.letter.pk])).content.decode()
+        assert self.url() in detail and self.attachment.file.url not in detail
+
+    def test_another_sites_user_gets_nothing(self):
+        self.client.force_login(self.stranger)
+        assert self.client.get(self.url()).status_code == 404
