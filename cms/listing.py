@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
+from .items import offered_in_column_type
 from .tree import children_path_range
 
 STEPLEN = Page.steplen  # the width of one step of a page's tree path
@@ -243,6 +244,12 @@ def register_child_list(child_list):
     _child_lists[child_list.key] = child_list
 
 
-def child_lists():
-    """The registered lists, in registration order."""
-    return list(_child_lists.values())
+def child_lists(column=None):
+    """The registered lists, in registration order; with a `column`, only those of the
+    types its kind offers (cms.items.offered_in_column_type), so a column pays a query
+    for the lists that can hold something (an 在线访谈 column's interviews and
+    broadcasts), not for every list registered."""
+    lists = list(_child_lists.values())
+    if column is None:
+        return lists
+    return [c for c in lists if offered_in_column_type(c.model, column.column_type)]

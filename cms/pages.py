@@ -295,7 +295,7 @@ class ColumnPage(Item, Page):
         # paged on its own. Their ordered ids are cached as the count is: an empty list then
         # costs no query, a page of one costs one lookup by primary key.
         lists = []
-        for child_list in child_lists():
+        for child_list in child_lists(self):
             ids_key = f"column-child-ids:{self.pk}:{child_list.key}:{last_event}"
             ids = cache.get(ids_key)
             if ids is None:

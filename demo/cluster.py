@@ -102,7 +102,9 @@ class DemoBuilder:
         self.ensure_homes()
         self.report.created["预决算公开"] = ensure_budget_disclosures(self.columns["www"]["czyjs"])
         self.report.created["在线访谈"] = ensure_interviews(self.columns["www"]["zxft"], self.now)
-        self.report.created["市长信箱"] = ensure_mailbox(self.columns["www"]["hdjl"], self.organisations)
+        self.report.created["市长信箱"] = ensure_mailbox(
+            self.columns["www"]["hdjl"], self.organisations, self.now
+        )
         self.report.created["征集调查"] = ensure_consultations(self.columns["www"]["zjdc"], self.now)
         self.report.created["电视问政"] = ensure_broadcasts(self.columns["www"]["dswz"], self.now)
         if getattr(settings, "DEMO_ACCOUNTS_ENABLED", False):

@@ -170,10 +170,74 @@ def generate_letters(mailbox, units, office):
     return letters
 
 
+# Letters of the last days before the demo's "now", in every state of handling: what a
+# handler meets on the dashboard (due soon, overdue) and what the reminders are about.
+# (working days before now, status, unit key or None, working days taken to reply)
+RECENT = [
+    (0, S.RECEIVED, None, None),
+    (1, S.RECEIVED, None, None),
+    (3, S.ACCEPTED, None, None),
+    (6, S.ASSIGNED, "gaj", None),
+    (12, S.ASSIGNED, "jyj", None),
+    (14, S.REVIEWING, "mzj", None),
+    (17, S.ASSIGNED, "czj", None),
+    (9, S.REPLIED, "fgw", 6),
+]
+
+
+def _working_days_before(day, count):
+    while count:
+        day -= dt.timedelta(days=1)
+        count -= is_working_day(day)
+    return day
+
+
+def recent_letters(mailbox, units, office, now):
+    """The RECENT letters (unsaved), relative to `now`, with deadlines from the calendar."""
+    rng = random.Random(f"{SEED}-recent")
+    today = timezone.localdate(now)
+    password = make_password(QUERY_PASSWORD)
+    letters = []
+    for n, (back, status, unit_key, reply_after) in enumerate(RECENT, 1):
+        category, title, text, _ = rng.choice(TOPICS)
+        place = rng.choice(PLACES)
+        day = _working_days_before(today, back)
+        letter = Letter(
+            mailbox=mailbox,
+            tracking_code=f"CZ{today:%Y}R{n:04d}",
+            password_hash=password,
+            category=category,
+            title=title.format(place=place)[:100],
+            content=text.format(place=place),
+            name=rng.choice(SURNAMES) + rng.choice(GIVEN),
+            consent_publish=True,
+            submitted_at=_moment(day, 9 + n, 10),
+            status=status,
+            accept_due=add_working_days(day, mailbox.accept_days),
+            reply_due=add_working_days(day, mailbox.reply_days),
+        )
+        if status != S.RECEIVED:
+            letter.accepted_at = _moment(add_working_days(day, 1), 9, 30)
+        unit = units.get(unit_key)
+        if unit is not None:
+            letter.handling_unit, letter.assigned_at = unit, letter.accepted_at
+        if status == S.REVIEWING:
+            letter.reply = REPLY.format(title=letter.title, unit=unit.name, finding=FINDINGS[0])
+            letter.reply_unit = unit.name
+        if reply_after is not None:
+            letter.replied_at = _moment(add_working_days(day, reply_after), 15, 0)
+            letter.reply_unit = unit.name if unit else office
+            letter.reply = REPLY.format(title=letter.title, unit=letter.reply_unit, finding=FINDINGS[1])
+        letters.append(letter)
+    return letters
+
+
 @transaction.atomic
-def ensure_mailbox(column, organisations):
+def ensure_mailbox(column, organisations, now=None):
     """The 市长信箱 under `column` (the portal's 互动交流), with its letters; `organisations`
-    maps demo/plan.py's keys to Organisation rows. Returns the number of letters created."""
+    maps demo/plan.py's keys to Organisation rows. With `now`, letters of the last days in
+    every state of handling join the first half of 2014's. Returns the number of letters
+    created."""
     mailbox = MailboxPage.objects.child_of(column).filter(slug="zxts").first()
     if mailbox is None:
         if column.get_children().filter(slug="zxts").exists():
@@ -196,6 +260,8 @@ def ensure_mailbox(column, organisations):
         return 0
     units = {key: organisations[key] for key in ("fgw", "jyj", "gaj", "mzj", "czj") if key in organisations}
     letters = generate_letters(mailbox, units, organisations["szfb"].name)
+    if now is not None:
+        letters += recent_letters(mailbox, units, organisations["szfb"].name, now)
     Letter.objects.bulk_create(letters, batch_size=500)
     duplicates = [letter for letter in letters if getattr(letter, "_original", None)]
     for letter in duplicates:

@@ -202,7 +202,7 @@ def column_view(request, wap, page):
     # of an 在线访谈 column beside the articles about them), each list paged on its own
     # (?<key>_page=, e.g. ?interviews_page=), as on the full site.
     lists = []
-    for child_list in child_lists():
+    for child_list in child_lists(page):
         ids = child_list.child_ids(page)
         if not ids:
             continue

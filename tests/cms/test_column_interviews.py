@@ -97,7 +97,8 @@ def test_interviews_and_articles_are_paged_apart(client, column):
 
 def test_only_live_children_of_the_column_are_listed(client, column):
     first, second = add_interviews(column, 2)
-    sub = make_column(column, "往期访谈", slug="archive")
+    # An interview column of its own (a column lists the types its kind offers).
+    sub = make_column(column, "往期访谈", slug="archive", column_type="在线访谈")
     add_interviews(sub, 1, start=9)
     second.unpublish()
     html = client.get("/interviews/", HTTP_HOST=WWW).content.decode()

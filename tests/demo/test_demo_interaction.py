@@ -1,7 +1,7 @@
 """The demo's 互动交流 (issue 16) as a citizen finds it from the homepage: the hub lists the
 mayor's mailbox with its figures, the consultations and surveys, and the broadcasts; the
 mailbox's statistics for the first half of 2014 are the seed report's (967 received, 906
-replied, 93.69 %). The demo is loaded once for the package (tests/demo/conftest.py)."""
+replied, 93.69 %), and letters of the last days wait for handlers. The demo is loaded once for the package (tests/demo/conftest.py)."""
 
 import re
 from html import unescape
@@ -42,7 +42,8 @@ class DemoInteractionTests(TestCase):
         self.assertIn(f'href="{path}xiexin/"', html)
         self.assertIn(f'href="{path}chaxun/"', html)
         page = text(html)
-        self.assertIn("收到信件 967 封，已答复 906 封，答复率 93.69%", page)
+        # The figures of the current half-year (the demo's letters of the last days).
+        self.assertRegex(page, r"年[上下]半年：收到信件 \d+ 封，已答复 \d+ 封")
         for model in (ConsultationPage, SurveyPage, BroadcastPage):
             titles = list(model.objects.live().values_list("title", flat=True))
             self.assertTrue(titles, model)
@@ -54,6 +55,17 @@ class DemoInteractionTests(TestCase):
         self.assertRegex(page, r"收到信件 967 ")
         self.assertRegex(page, r"已答复 906 ")
         self.assertRegex(page, r"答复率（%） 93\.69 ")
+
+    def test_handlers_find_letters_due_soon_and_overdue(self):
+        from django.utils import timezone
+
+        from interaction import deadlines
+        from interaction.mailbox import Letter
+
+        today = timezone.localdate()
+        recent = Letter.objects.filter(tracking_code__contains="R")
+        self.assertTrue(recent.filter(deadlines.due_soon_q(today)).exists())
+        self.assertTrue(recent.filter(deadlines.overdue_q(today)).exists())
 
     def test_the_mailbox_takes_letters(self):
         html = self.get("/hdjl/zxts/xiexin/")

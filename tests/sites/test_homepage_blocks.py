@@ -191,9 +191,11 @@ def test_demo_home_welcome_and_filings():
         assert all(fields.values()), spec.key
         # As the site profile form validates them: a demo value an editor could not save fails.
         SiteProfile(site_code=spec.code, host_organisation="x", **fields).full_clean(exclude=["site"])
-    # The 在线访谈 column's items are its interviews: no articles about the same topics.
+    # The 在线访谈 and 征集调查 columns' items are their interviews, consultations and surveys:
+    # no articles about the same topics; the 市长信箱 is a mailbox page (demo/mailbox.py).
     columns = {c.slug: c for top in plan.plan_www() for c in top.walk()}
-    assert columns["zxft"].articles == [] and columns["zxts"].articles
+    assert columns["zxft"].articles == [] and columns["zjdc"].articles == []
+    assert "zxts" not in columns and columns["hdjl"].model == "interaction.InteractionHubPage"
 
 
 def test_footer_shows_filings_once_filled(client, portal):
