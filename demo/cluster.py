@@ -17,6 +17,7 @@ from html import escape
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +28,7 @@ from wagtail.users.models import UserProfile
 
 from cms.pages import ArticleAttachment, ArticlePage, ColumnPage, HomePage, TopicPage
 from cms.snippets import Organisation, SubjectCategory
+from interaction.mailbox import HandlerMembership
 from sites.provisioning import ROLE_NAMES, provision_site, remove_placeholder_site
 
 from . import english, plan
@@ -501,6 +503,39 @@ class DemoBuilder:
                 user.groups.add(self.sites[site_key].groups[role])
             label = f"{self.sites[site_key].site.site_name} {ROLE_NAMES[role]}" if site_key else "超级管理员"
             self.report.accounts.append((username, label))
+        self.ensure_interaction_roles()
+
+    def ensure_interaction_roles(self):
+        """Who answers the public in the demo: each site's final reviewers (终审) moderate
+        interview questions and consultation comments, post live text and update 整改
+        progress (the permissions are the models'; the admin scopes them to the site), and
+        `gaj_handler` is a member of the 市公安局 handling unit, who sees only the letters
+        passed to it."""
+        codenames = [
+            "change_question", "add_liveentry", "change_liveentry",
+            "change_consultationcomment", "change_rectificationitem",
+        ]  # fmt: skip
+        permissions = Permission.objects.filter(content_type__app_label="interaction", codename__in=codenames)
+        for key in DEMO_ROLE_SITES:
+            self.sites[key].groups["approver"].permissions.add(*permissions)
+        User = get_user_model()
+        handler = User.objects.filter(username="gaj_handler").first()
+        if handler is None:
+            handler = User.objects.create_user(
+                "gaj_handler",
+                password=DEMO_PASSWORD,
+                email="gaj_handler@czs.localhost",
+                first_name="市公安局承办人",
+            )
+            profile = UserProfile.get_for_user(handler)
+            profile.preferred_language = "zh-hans"
+            profile.save()
+            handler.user_permissions.add(
+                Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+            )
+        if "gaj" in self.organisations:
+            HandlerMembership.objects.get_or_create(user=handler, organisation=self.organisations["gaj"])
+        self.report.accounts.append(("gaj_handler", "市公安局 承办单位成员"))
 
 
 def _list_item(name, value):

@@ -71,3 +71,21 @@ class DemoInteractionTests(TestCase):
         html = self.get("/hdjl/zxts/xiexin/")
         self.assertIn('name="title"', html)
         self.assertIn("等于几", html)
+
+    def test_the_final_reviewer_moderates_and_the_unit_member_handles(self):
+        from django.contrib.auth import get_user_model
+        from django.urls import reverse
+
+        from interaction.mailbox import Letter
+
+        User = get_user_model()
+        self.client.force_login(User.objects.get(username="www_approver"))
+        for model in ("question", "consultationcomment", "rectificationitem"):
+            response = self.client.get(f"/admin/snippets/interaction/{model}/", HTTP_HOST=WWW)
+            self.assertEqual(response.status_code, 200, model)
+        self.client.force_login(User.objects.get(username="gaj_handler"))
+        html = self.client.get(reverse("interaction_letters"), HTTP_HOST=WWW).content.decode()
+        passed_on = Letter.objects.filter(handling_unit__name="郴州市公安局").exclude(status="replied")
+        other = Letter.objects.exclude(handling_unit__name="郴州市公安局").exclude(status="replied")
+        self.assertIn(passed_on.first().tracking_code, html)
+        self.assertNotIn(other.first().tracking_code, html)
