@@ -25,6 +25,7 @@ class InteractionHubPage(ColumnPage):
     """互动交流: the entrance to the mailboxes, consultations, surveys and broadcasts."""
 
     template = "interaction/hub_page.html"
+    wap_view = "interaction.hub_wap.hub_view"
 
     class Meta:
         verbose_name = gettext_lazy("Interaction hub")
@@ -41,11 +42,15 @@ class InteractionHubPage(ColumnPage):
         context["mailboxes"] = self.mailbox_sections()
         context["participation"] = self.participation_pages(now)
         context["feedback"] = feedback_statistics(root=self, now=now)
-        context["events"] = list(
-            Interview.objects.live().descendant_of(self).order_by("-starts_at", "-pk").specific()[:LATEST]
-        )
+        context["events"] = self.events()
         context["now"] = now
         return context
+
+    def events(self):
+        """The latest broadcasts and interviews below the page, newest first."""
+        return list(
+            Interview.objects.live().descendant_of(self).order_by("-starts_at", "-pk").specific()[:LATEST]
+        )
 
     def mailbox_sections(self):
         """[(mailbox, the statistics of its latest half-year, its latest published

@@ -89,3 +89,11 @@ class DemoInteractionTests(TestCase):
         other = Letter.objects.exclude(handling_unit__name="郴州市公安局").exclude(status="replied")
         self.assertIn(passed_on.first().tracking_code, html)
         self.assertNotIn(other.first().tracking_code, html)
+
+    def test_the_wap_hub_has_the_same_sections(self):
+        page = text(self.get("/wap/hdjl/"))
+        self.assertIn("我要写信", page)
+        self.assertRegex(page, r"收到信件 \d+ 封")
+        for model in (ConsultationPage, SurveyPage, BroadcastPage):
+            for title in model.objects.live().values_list("title", flat=True):
+                self.assertIn(title, page)
