@@ -14,7 +14,7 @@ class InteractionConfig(AppConfig):
     def ready(self):
         from cms import lookups
 
-        from . import broadcast_signals, consultation_signals, letter_statistics, signals, surveys
+        from . import broadcast_signals, consultation_signals, letter_statistics, signals
         from .letter_lookup import COMMAND, answer_command
 
         # Public content that changes without a new revision (cms.items.item_changed).
@@ -27,14 +27,16 @@ class InteractionConfig(AppConfig):
         # The columns' lists of this app's page types: the content model does not know
         # this app, so the app adds its types to what a column lists.
         self.register_column_lists()
-        surveys.register_column_lists()
 
     def register_column_lists(self):
         from cms.listing import ChildList, register_child_list
 
         from .broadcasts import BroadcastPage
+        from .consultations import ConsultationPage
         from .interviews import Interview
+        from .surveys import SurveyPage
 
+        # Events: newest first, with the hour (an upcoming event's hour matters).
         for key, model, heading in (
             ("interviews", Interview, gettext_lazy("Online interviews")),
             ("broadcasts", BroadcastPage, gettext_lazy("TV inquiry and live broadcasts")),
@@ -48,6 +50,22 @@ class InteractionConfig(AppConfig):
                     time=lambda event: event.starts_at,
                     label=lambda event: (event.status, event.status_label),
                     defer=("summary", "transcript"),
-                    time_format="%Y-%m-%d %H:%M",  # an upcoming event's hour matters
+                    time_format="%Y-%m-%d %H:%M",
+                )
+            )
+        # Consultations and surveys: newest opening first, with their phase.
+        for key, model, heading in (
+            ("consultations", ConsultationPage, gettext_lazy("Consultations")),
+            ("surveys", SurveyPage, gettext_lazy("Online surveys")),
+        ):
+            register_child_list(
+                ChildList(
+                    key=key,
+                    model=model,
+                    heading=heading,
+                    order_by=("-opens_at", "-pk"),
+                    time=lambda page: page.opens_at,
+                    label=lambda page: (page.phase(), page.phase_label()),
+                    defer=("summary", "feedback"),
                 )
             )

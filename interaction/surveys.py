@@ -214,27 +214,3 @@ class SurveyResponse(models.Model):
 
     def __str__(self):
         return f"{self.page_id}#{self.pk}"
-
-
-def register_column_lists():
-    """Columns (征集调查) list consultations and surveys among their children, newest
-    opening first, each with its phase; called from the app's ready()."""
-    from cms.listing import ChildList, register_child_list
-
-    from .consultations import ConsultationPage
-
-    for key, model, heading in (
-        ("consultations", ConsultationPage, gettext_lazy("Consultations")),
-        ("surveys", SurveyPage, gettext_lazy("Online surveys")),
-    ):
-        register_child_list(
-            ChildList(
-                key=key,
-                model=model,
-                heading=heading,
-                order_by=("-opens_at", "-pk"),
-                time=lambda page: page.opens_at,
-                label=lambda page: (page.phase(), page.phase_label()),
-                defer=("summary", "feedback"),
-            )
-        )
