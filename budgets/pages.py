@@ -4,7 +4,6 @@ disclosure with its nine tables and its 三公 record."""
 
 import csv
 import io
-import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -23,6 +22,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.csv_cells import csv_cell
 from cms.disclosure import allocate_index_number
 from cms.items import Item, SearchDocument
 from cms.page_forms import PageForm
@@ -472,20 +472,6 @@ class DisclosurePage(Item, RoutablePageMixin, Page):
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.slug}.csv"'
         return response
-
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)\Z")
-
-
-def csv_cell(value):
-    """A cell of a CSV download that a spreadsheet will not run as a formula (CSV
-    injection): text starting with = + - @ (or tab/CR) gets a leading ', a plain number
-    such as -12.50 is left as it is."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
 
 
 class BudgetColumnPage(RoutablePageMixin, ColumnPage):

@@ -24,6 +24,7 @@ from wagtail.admin.widgets import Button
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
+from cms.csv_cells import csv_cell
 from sites.admin_scope import PageScopedPermissionPolicy, editable_pages
 from sites.admin_views import PageScopedSnippetViewSet
 
@@ -48,14 +49,6 @@ register_snippet(ConsultationCommentViewSet)
 
 # -- survey responses as CSV ------------------------------------------------------------------
 
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 def response_rows(page):
     """The CSV's rows: a header, then one row per response (options by their text)."""
@@ -75,7 +68,7 @@ def response_rows(page):
                 row.append(
                     "；".join(options[i] for i in chosen if isinstance(i, int) and 0 <= i < len(options))
                 )
-        yield [_cell(v) for v in row]
+        yield [csv_cell(v) for v in row]
 
 
 def export_responses(request, page_id):

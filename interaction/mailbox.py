@@ -110,11 +110,11 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
 
     @path("tongji/", name="statistics")
     def statistics_route(self, request):
-        return _view("interaction.letter_statistics.statistics_view")(request, self)
+        return _view("interaction.statistics_pages.statistics_view")(request, self)
 
     @path("tongji/<str:fmt>/", name="statistics_download")
     def statistics_download_route(self, request, fmt):
-        return _view("interaction.letter_statistics.statistics_download")(request, self, fmt)
+        return _view("interaction.statistics_pages.statistics_download")(request, self, fmt)
 
 
 def _view(dotted_path):

@@ -16,6 +16,7 @@ from cms.snippets import Organisation
 from sites.admin_scope import editable_pages
 
 from . import letter_statistics as stats
+from . import statistics_pages
 from .letter_statistics import LetterDayCount
 from .mailbox import MailboxPage
 
@@ -63,7 +64,7 @@ def statistics_view(request):
         selection = {"mailbox": mailbox.pk, **({"unit": unit} if unit else {})}
         query = urlencode({**selection, **statistics.period.query})
         context.update(
-            stats.figures_context(statistics),
+            statistics_pages.figures_context(statistics),
             units=Organisation.objects.filter(pk__in=unit_ids).order_by("name"),
             unit=unit or "",
             years=years,
@@ -82,7 +83,9 @@ def statistics_download(request, fmt):
     if mailbox is None:
         raise PermissionDenied
     statistics, _ = _statistics(request, mailbox, unit)
-    return stats.download(mailbox, statistics, fmt, stats.filename_of(mailbox, statistics.period))
+    return statistics_pages.download(
+        mailbox, statistics, fmt, statistics_pages.filename_of(mailbox, statistics.period)
+    )
 
 
 class StatisticsMenuItem(MenuItem):

@@ -15,11 +15,11 @@ from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cms.csv_cells import csv_cell
 from interaction.letter_statistics import (
     LetterDayCount,
     Period,
     compute,
-    csv_cell,
     hard_line_cutoff,
     parse_period,
     rebuild,
