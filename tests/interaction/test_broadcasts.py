@@ -122,7 +122,7 @@ class BroadcastPageTest(TestCase):
         )
         assert "整改中" in rows[1] and "郴州市环境保护局" in rows[1] and "2014-07-31" in rows[1]
         assert "不予整改" in rows[2] and "业主委托物业养护" in rows[2]
-        assert '<th scope="col">' in table and "<caption id=\"rectification-caption\">" in table
+        assert '<th scope="col">' in table and '<caption id="rectification-caption">' in table
         assert 'role="region"' in html and 'tabindex="0"' in html  # scrolls on its own at 390 px
 
     def test_progress_rules_are_chinese_form_errors(self):
