@@ -18,6 +18,8 @@ import logging
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import BigIntegerField, Exists, OuterRef
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import pgettext, pgettext_lazy
 from django_tasks import task
@@ -88,10 +90,10 @@ def recipients(letter):
 
 def _claim(letter, kind):
     """Insert the reminder's row in a committed transaction of its own; False if it was
-    already there (sent, or being sent, by someone else)."""
+    already there (sent, or being sent, by someone else) for the letter's current unit."""
     try:
         with transaction.atomic():
-            LetterReminder.objects.create(letter=letter, kind=kind)
+            LetterReminder.objects.create(letter=letter, kind=kind, unit_key=letter.handling_unit_id or 0)
     except IntegrityError:
         return False
     return True
@@ -117,11 +119,14 @@ def due_reminders(today):
     """(letter, kind) pairs due on `today` that have not been sent yet."""
     pairs = []
     for kind, query in KINDS.items():
+        # Not yet sent to whoever answers for the letter now (its unit, or the managers).
+        sent = LetterReminder.objects.filter(
+            letter=OuterRef("pk"),
+            kind=kind,
+            unit_key=Coalesce(OuterRef("handling_unit_id"), 0, output_field=BigIntegerField()),
+        )
         letters = (
-            Letter.objects.filter(query(today))
-            .exclude(reminders__kind=kind)
-            .select_related("mailbox")
-            .order_by("pk")
+            Letter.objects.filter(query(today)).exclude(Exists(sent)).select_related("mailbox").order_by("pk")
         )
         pairs += [(letter, kind) for letter in letters]
     return pairs

@@ -335,15 +335,24 @@ class HandlerMembership(models.Model):
 
 
 class LetterReminder(models.Model):
-    """A reminder sent about a letter: one row per (letter, kind), written before the
-    reminder goes out, so a worker killed mid-way never sends one twice."""
+    """A reminder sent about a letter: one row per (letter, kind, responsible unit), written
+    before the reminder goes out, so a worker killed mid-way never sends one twice. The
+    unit is part of the key (0: the mailbox's own managers), so a letter passed on to
+    another unit reminds that unit's members too."""
 
     letter = models.ForeignKey(Letter, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=20)
+    # The handling unit's id when it was sent, 0 for none (not a nullable key: NULLs would
+    # not collide in the unique constraint).
+    unit_key = models.PositiveBigIntegerField(default=0)
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["letter", "kind"], name="one_reminder_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["letter", "kind", "unit_key"], name="one_reminder_per_kind_and_unit"
+            )
+        ]
 
 
 class LetterPage(Item, Page):

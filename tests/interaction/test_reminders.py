@@ -92,6 +92,21 @@ class ReminderTest(TestCase):
         assert "答复已超期" in subject and to == ["member@example.com"]
         assert LetterReminder.objects.filter(letter=letter, kind="reply_overdue").count() == 1
 
+    def test_a_letter_passed_on_to_another_unit_reminds_that_unit_too(self):
+        other_unit = make_organisation("郴州市交通运输局")
+        other_member = make_user("other-member")
+        HandlerMembership.objects.create(user=other_member, organisation=other_unit)
+        letter = received(D(2014, 9, 30), self.mailbox, status=S.ASSIGNED, handling_unit=self.unit)
+        [(_subject, to)] = self.sent(D(2014, 10, 28))
+        assert to == ["member@example.com"]
+        assert self.sent(D(2014, 10, 29)) == []  # the unit was told once
+        letter.handling_unit = other_unit
+        letter.save()
+        [(subject, to)] = self.sent(D(2014, 10, 29))
+        assert "答复已超期" in subject and to == ["other-member@example.com"]
+        assert self.sent(D(2014, 10, 30)) == []
+        assert LetterReminder.objects.filter(letter=letter, kind="reply_overdue").count() == 2
+
     def test_hard_line_warning_then_breach(self):
         letter = received(D(2014, 11, 30), self.mailbox, status=S.ACCEPTED)
         LetterReminder.objects.create(letter=letter, kind="reply_overdue")  # already told
