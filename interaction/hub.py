@@ -38,7 +38,7 @@ class InteractionHubPage(ColumnPage):
         # The column's article list (ColumnPage) is not this page's content: its sections are.
         context = Page.get_context(self, request, *args, **kwargs)
         now = timezone.now()
-        context["subcolumns"] = list(ColumnPage.objects.live().child_of(self))
+        context["subcolumns"] = self.child_sections(ColumnPage)
         context["mailboxes"] = self.mailbox_sections()
         context["participation"] = self.participation_pages(now)
         context["feedback"] = feedback_statistics(root=self, now=now)

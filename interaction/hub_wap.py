@@ -36,7 +36,7 @@ def hub_view(request, wap, page):
         "wap/interaction_hub.html",
         wap.context(
             page,
-            subcolumns=[(c.title, wap.url(c)) for c in ColumnPage.objects.live().child_of(page)],
+            subcolumns=[(c.title, wap.url(c)) for c in page.child_sections(ColumnPage)],
             mailboxes=mailboxes,
             participation=participation,
             feedback=feedback_statistics(root=page, now=now),

@@ -98,27 +98,23 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
     # views import this module, not the other way round.
     @path("", name="index")
     def index_route(self, request):
-        return _view("interaction.letter_views.mailbox_index")(request, self)
+        return import_string("interaction.letter_views.mailbox_index")(request, self)
 
     @path("xiexin/", name="write")
     def write_route(self, request):
-        return _view("interaction.letter_views.write")(request, self)
+        return import_string("interaction.letter_views.write")(request, self)
 
     @path("chaxun/", name="lookup")
     def lookup_route(self, request):
-        return _view("interaction.letter_views.lookup")(request, self)
+        return import_string("interaction.letter_views.lookup")(request, self)
 
     @path("tongji/", name="statistics")
     def statistics_route(self, request):
-        return _view("interaction.statistics_pages.statistics_view")(request, self)
+        return import_string("interaction.statistics_pages.statistics_view")(request, self)
 
     @path("tongji/<str:fmt>/", name="statistics_download")
     def statistics_download_route(self, request, fmt):
-        return _view("interaction.statistics_pages.statistics_download")(request, self, fmt)
-
-
-def _view(dotted_path):
-    return import_string(dotted_path)
+        return import_string("interaction.statistics_pages.statistics_download")(request, self, fmt)
 
 
 class Category(models.TextChoices):
