@@ -34,6 +34,27 @@ PASSWORD = "table-editor-test-2014"
 TABLE_FIELD = ".w-field--table_input"
 
 
+@pytest.fixture
+def page(browser_context):  # noqa: F811
+    """A browser page whose editing-session requests end before the test database is flushed.
+
+    Wagtail's editor pings its editing session while open and releases it on unload; a
+    request still reaching the live server during the flush deadlocked PostgreSQL once.
+    Teardown refuses further session requests, waits for those in flight, then closes."""
+    page = browser_context.new_page()
+    in_flight = set()
+    page.on("request", in_flight.add)
+    page.on("requestfinished", in_flight.discard)
+    page.on("requestfailed", in_flight.discard)
+    yield page
+    page.route("**/editing-sessions/**", lambda route: route.abort())
+    for _ in range(100):
+        if not in_flight:
+            break
+        page.wait_for_timeout(100)
+    page.close()
+
+
 def editor(language):
     user = make_user(f"www_editor_{language}", Group.objects.get(name=group_name("郴州市人民政府", "editor")))
     user.set_password(PASSWORD)
@@ -79,8 +100,7 @@ def context_menu(page):
     return page.locator(".htContextMenu").first.inner_text()
 
 
-def test_chinese_editor_gets_a_chinese_table_editor_without_errors(site, browser_context):  # noqa: F811
-    page = browser_context.new_page()
+def test_chinese_editor_gets_a_chinese_table_editor_without_errors(site, page):  # noqa: F811
     errors = open_table_editor(page, site["www"], editor("zh-hans"))
     assert errors == []
     menu = context_menu(page)
@@ -93,8 +113,7 @@ def test_chinese_editor_gets_a_chinese_table_editor_without_errors(site, browser
     assert errors == []
 
 
-def test_english_editor_keeps_an_english_table_editor_without_errors(site, browser_context):  # noqa: F811
-    page = browser_context.new_page()
+def test_english_editor_keeps_an_english_table_editor_without_errors(site, page):  # noqa: F811
     errors = open_table_editor(page, site["www"], editor("en"))
     assert errors == []
     menu = context_menu(page)
