@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from channels.api.wagtail_v2 import router as wagtail_api_v2
+from monitoring.pageview_views import count_view
 
 
 def favicon(request):
@@ -42,4 +43,5 @@ urlpatterns += [path("wap/", include("channels.wap.urls"))]
 urlpatterns += [path("wechat/", include("channels.wechat.urls"))]
 urlpatterns += [path("accessibility/", include("accessibility.urls"))]
 urlpatterns += [path("interaction/", include("interaction.urls"))]
+urlpatterns += [path("_pv/", count_view, name="pageview")]  # page views (M22, docs/analytics.md)
 urlpatterns += [path("", include(wagtail_urls))]

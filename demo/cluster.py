@@ -28,7 +28,7 @@ from wagtail.users.models import UserProfile
 
 from cms.pages import ArticleAttachment, ArticlePage, ColumnPage, HomePage, TopicPage
 from cms.snippets import Organisation, SubjectCategory
-from interaction.mailbox import HandlerMembership
+from interaction.mailbox import HandlerMembership, MailboxPage
 from sites.provisioning import ROLE_NAMES, provision_site, remove_placeholder_site
 
 from . import english, plan
@@ -39,6 +39,7 @@ from .content import load_seed, paragraphs_html, summary_of
 from .images import draw_chart, draw_landscape, to_image_file
 from .interviews import ensure_interviews
 from .mailbox import ensure_mailbox
+from .monitor import ensure_monitoring
 
 DEMO_PASSWORD = "demo-password-2014"  # noqa: S105 - dev-only accounts, printed by load_demo
 DEMO_ROLE_SITES = ("www", "bhq")
@@ -109,6 +110,9 @@ class DemoBuilder:
         )
         self.report.created["征集调查"] = ensure_consultations(self.columns["www"]["zjdc"], self.now)
         self.report.created["电视问政"] = ensure_broadcasts(self.columns["www"]["dswz"], self.now)
+        self.report.created["网站监测设置"] = ensure_monitoring(
+            self.sites, MailboxPage.objects.child_of(self.columns["www"]["hdjl"]).get(slug="zxts")
+        )
         if getattr(settings, "DEMO_ACCOUNTS_ENABLED", False):
             self.ensure_accounts()
         return self.report

@@ -48,6 +48,7 @@ class WeChatStandin:
         self.drafts = {}
         self.publishes = {}
         self.mass_sends = {}
+        self.template_messages = []
         self.deleted = []
         self.menu = None
         self._ids = itertools.count(1)
@@ -368,6 +369,15 @@ class WeChatStandin:
             "msg_id": msg_id,
             "msg_data_id": msg_id,
         }
+
+    def _ep_message_template_send(self, data):
+        # A template message to one follower (the monitor's alerts): openid and template
+        # are required, the data's values are what the follower reads.
+        if not data.get("touser") or not data.get("template_id"):
+            return {"errcode": 40003, "errmsg": "invalid openid"}
+        msg_id = next(self._ids)
+        self.template_messages.append({"msgid": msg_id, **data})
+        return {"errcode": 0, "errmsg": "ok", "msgid": msg_id}
 
     def _ep_menu_create(self, data):
         buttons = data.get("button") or []

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "accessibility.apps.AccessibilityConfig",
     "budgets.apps.BudgetsConfig",
     "interaction.apps.InteractionConfig",
+    "monitoring.apps.MonitoringConfig",
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
@@ -217,6 +218,9 @@ PERIODIC_TASKS = [
     "cms.validity.apply_expiry_dates",
     "interaction.letter_tasks.send_letter_reminders",
     "interaction.consultation_signals.announce_closings",
+    "monitoring.tasks.probe_sites",
+    "monitoring.tasks.scan_due_sites",
+    "monitoring.tasks.send_daily_digest",
 ]
 
 # The page model provision_site creates as a new site's root (a dotted path, so sites/
@@ -465,3 +469,68 @@ TWO_FACTOR_FAILURE_LIMIT = AXES_FAILURE_LIMIT
 TWO_FACTOR_COOLOFF_TIME = AXES_COOLOFF_TIME
 # django-axes logs a failed attempt's form data: it masks the code as it does the password.
 AXES_SENSITIVE_PARAMETERS = ["code"]
+
+
+# --- The cluster monitor (monitoring/, docs/monitoring.md) ---------------------------------
+# The checks a scan runs, in order (a check is a function of the scan's context).
+MONITOR_CHECKS = [
+    "monitoring.availability.check",  # M01
+    "monitoring.freshness.check",  # M03, M05, M06, M09
+    "monitoring.citizen_input.check",  # M10, M11
+    "monitoring.links.check",  # M13
+    "monitoring.wording.check",  # M16
+    "monitoring.tamper.check",  # M17, X04
+    "monitoring.new_media.check",  # M24
+]
+# Where the monitor learns about citizens' input and new-media accounts: functions of a
+# site named by dotted path, so monitoring/ imports neither the interaction app nor a channel.
+MONITOR_INTERACTION_SOURCES = ["interaction.monitor_source.consultation_channels"]
+MONITOR_NEW_MEDIA_SOURCES = ["channels.wechat.freshness.accounts"]
+# The annual website report's (M23) interaction figures: functions of (site, year).
+MONITOR_REPORT_SOURCES = ["interaction.report_source.annual_figures"]
+# Fingerprints of published pages for tamper detection (M17, X04), taken after the web
+# channel delivered a publish.
+MONITOR_FINGERPRINTS = True
+# A scan every this many seconds per site (the clock checks each minute which are due).
+MONITOR_SCAN_INTERVAL = 6 * 3600
+# Availability probes of each homepage: every 30 minutes is 48 a day (M01 asks ≥ 20).
+MONITOR_PROBE_INTERVAL = 30 * 60
+MONITOR_PROBE_TIMEOUT = 15  # seconds (M01)
+MONITOR_REQUEST_TIMEOUT = 15  # seconds, pages and links
+MONITOR_CONCURRENCY = 4  # requests in flight per site
+# Distinct link targets checked per site and scan (M13), and hosts whose links are not
+# checked at all (fnmatch patterns, e.g. an intranet the monitor cannot reach).
+MONITOR_MAX_LINKS = 5000
+MONITOR_LINK_SKIP_HOSTS = []
+# The hour (local time) after which the day's digest is mailed.
+MONITOR_DIGEST_HOUR = 8
+# Veto lines and their early warnings (docs/monitoring.md explains each).
+MONITOR_THRESHOLDS = {
+    "availability_days": 7,
+    "availability_veto_rate": 0.05,
+    "availability_warn_rate": 0.03,
+    "homepage_veto_days": 14,
+    "homepage_warn_days": 10,
+    "stale_key_columns_veto": 5,
+    "stale_key_columns_warn": 3,
+    "stale_columns_veto": 10,
+    "stale_columns_warn": 7,
+    "blank_columns_veto": 5,
+    "blank_columns_warn": 3,
+    "unanswered_months": 3,
+    "unanswered_warn_days": 30,
+    "new_media_days": 14,
+    "new_media_warn_days": 10,
+    "pass_score": 60,
+}
+# Score deductions below the veto lines: points per finding and the cap per check.
+MONITOR_DEDUCTIONS = {
+    "M05": (0.5, 5),
+    "M06": (1, 10),
+    "M09": (2, 10),
+    "M13": (0.5, 10),
+    "M16": (1, 10),
+    "M24": (5, 10),
+}
+# The WeChat template (消息模板) of alert messages; empty: alerts go by email only.
+MONITOR_WECHAT_TEMPLATE_ID = os.environ.get("MONITOR_WECHAT_TEMPLATE_ID", "")

@@ -16,3 +16,7 @@ DEMO_SITE_PORT = 8000
 
 # The demo cluster and the HTTP stand-ins (demo/): development and tests only.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo.apps.DemoConfig"]
+
+# The demo's sites are named *.localhost, which the system resolver does not know: the
+# monitor connects to 127.0.0.1 and names the site in the Host header (monitoring/fetch.py).
+MONITOR_RESOLVE = {"*.localhost": "127.0.0.1"}

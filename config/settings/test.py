@@ -35,3 +35,12 @@ INSTALLED_APPS = [*INSTALLED_APPS, "demo.apps.DemoConfig"]
 # A page type declared in one file (tests/itemtype): proves the item protocol reaches every
 # channel without edits in search/ or channels/.
 INSTALLED_APPS += ["tests.itemtype.apps.ItemTypeTestConfig"]
+
+# The monitor's sites are *.localhost served on 127.0.0.1 (monitoring/fetch.py); its
+# requests give up quickly, so a planted timeout costs a test a second, not fifteen.
+MONITOR_RESOLVE = {"*.localhost": "127.0.0.1"}
+MONITOR_REQUEST_TIMEOUT = 1
+MONITOR_PROBE_TIMEOUT = 1
+# Fingerprints of published pages (monitoring/fingerprints.py) render each published page
+# once more; only the monitor's tests need them (they switch them on).
+MONITOR_FINGERPRINTS = False
