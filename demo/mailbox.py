@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from cms.pages import UpdateFrequency
 from cms.slugs import short_slug
 from cms.workdays import add_working_days, is_working_day
 from interaction.handling import mask_name
@@ -251,6 +252,9 @@ def ensure_mailbox(column, organisations, now=None):
             introduction="市长信箱由郴州市人民政府办公室负责受理，来信按规定转有关单位办理并在规定时限内答复。"
             "来信统计按收到来信的日期计算，每日更新。",
             reply_days=REPLY_DAYS,
+            # Its freshness is the letters' handling (the monitor's M10/M11), not a
+            # publishing rhythm: published replies are a selection.
+            update_frequency=UpdateFrequency.NONE,
             show_in_menus=True,
             live=False,
         )

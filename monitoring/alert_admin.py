@@ -4,7 +4,7 @@ the admin: a ModelViewSet the 网站监测 menu links to (`alert_recipient_views
 A superuser (a cluster administrator) manages every recipient, including those told
 about every site (no site). Anyone else needs the model's permissions (granted to a
 group under Settings → Groups) and then sees and manages only the recipients of the
-sites they may edit (monitoring.dashboard_views.visible_sites); their form offers only
+sites they may edit (monitoring.scope.visible_sites); their form offers only
 those sites and no "every site". Another site's recipient is a 404, as one that does
 not exist."""
 
@@ -19,8 +19,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 
-from .dashboard_views import visible_sites
 from .models import AlertRecipient
+from .scope import visible_sites
 
 SEE_ACTIONS = ("add", "change", "delete", "view")
 

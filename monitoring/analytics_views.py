@@ -9,17 +9,15 @@ a 404, so ids reveal nothing. monitoring.annual_report_views scopes the same way
 
 import datetime
 
-from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
-from wagtail.models import Site
 
 from search.language import analysis_language
-from sites.admin_scope import editable_pages
 
 from . import analytics
+from .scope import site_or_404, visible_sites
 
 ROLLING = (
     ("7", gettext_lazy("Last 7 days")),
@@ -32,25 +30,6 @@ TOP = 20
 # The search log the top terms are read from looks back from today (search.hot_terms).
 YEAR_TERMS_DAYS = 30
 CHART_WIDTH, CHART_HEIGHT = 600, 160
-
-
-def sites_for(user):
-    """The sites the user may see the figures of: every site for a superuser, otherwise
-    those with a page the user may edit."""
-    sites = list(Site.objects.select_related("root_page").order_by("-is_default_site", "hostname", "port"))
-    if user.is_superuser:
-        return sites
-    editable = editable_pages(user)
-    return [site for site in sites if editable.filter(path__startswith=site.root_page.path).exists()]
-
-
-def site_for(user, site_id):
-    """The user's site `site_id` (an int or the text of one), else 404."""
-    wanted = str(site_id)
-    site = next((s for s in sites_for(user) if str(s.pk) == wanted), None)
-    if site is None:
-        raise Http404
-    return site
 
 
 def _years(site):
@@ -111,12 +90,12 @@ def _page_row(item):
 
 
 def analytics_view(request):
-    sites = sites_for(request.user)
+    sites = list(visible_sites(request.user))
     context = {"page_title": gettext("Page views"), "sites": sites, "site": None}
     if not sites:
         return TemplateResponse(request, "monitoring/analytics.html", context)
     requested = request.GET.get("site", "")
-    site = site_for(request.user, requested) if requested else sites[0]
+    site = site_or_404(request.user, requested) if requested else sites[0]
     today = timezone.localdate()
     years = _years(site)
     period, label, start, end, problem = parse_period(request.GET.get("period"), today, years)

@@ -8,13 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from . import annual_report_docx
-from .analytics_views import site_for, sites_for
 from .annual_report import FIRST_YEAR, LAST_YEAR, annual_report, report_years
+from .scope import site_or_404, visible_sites
 
 
 def annual_reports_view(request):
     rows = []
-    for site in sites_for(request.user):
+    for site in visible_sites(request.user):
         years = [
             {
                 "year": year,
@@ -33,7 +33,7 @@ def annual_reports_view(request):
 
 
 def _report(request, site_id, year):
-    site = site_for(request.user, site_id)
+    site = site_or_404(request.user, site_id)
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise Http404
     return annual_report(site, year)

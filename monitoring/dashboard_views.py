@@ -33,10 +33,10 @@ from django.views.decorators.http import require_POST
 from wagtail.models import Site
 
 from cms.csv_cells import csv_cell
-from sites.admin_scope import editable_pages
 
 from .findings import open_findings
 from .models import CheckId, DailyScore, Finding, MonitorSettings, Scan
+from .scope import site_or_404, visible_sites
 
 #: Days of the trend on the dashboard and on a site's page.
 TREND_DAYS = 30
@@ -51,21 +51,6 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 
 # --- scope -------------------------------------------------------------------------------
-
-
-def visible_sites(user):
-    """The sites whose monitor results `user` may see and act on, in hostname order."""
-    sites = Site.objects.select_related("root_page").order_by("hostname", "port")
-    if user.is_superuser:
-        return sites
-    return sites.filter(root_page__in=editable_pages(user).values("pk"))
-
-
-def _site_or_404(request, site_id):
-    site = visible_sites(request.user).filter(pk=site_id).first()
-    if site is None:
-        raise Http404(gettext("There is no such site among the sites you may see."))
-    return site
 
 
 def _bad_request(message):
@@ -155,6 +140,18 @@ def evidence_rows(finding):
             rows.append(
                 EvidenceRow(gettext("Internal or external"), _internal_label(evidence.get("internal")))
             )
+        # The other pages linking to the same target (the first is shown above).
+        others = [row for row in evidence.get("parents") or [] if isinstance(row, dict)][1:]
+        if evidence.get("parent_count", 0) > 1:
+            rows.append(EvidenceRow(gettext("Pages linking to it"), str(evidence["parent_count"])))
+        rows += [
+            EvidenceRow(
+                gettext("Also on page"),
+                str(row.get("title") or row.get("url") or ""),
+                _http_link(str(row.get("url") or "")),
+            )
+            for row in others
+        ]
         return [row for row in rows if row.text]
     if finding.check_id == CheckId.M16:
         rows = [
@@ -446,7 +443,7 @@ def _card_rows(card):
 
 
 def site_view(request, site_id):
-    site = _site_or_404(request, site_id)
+    site = site_or_404(request.user, site_id)
     today = timezone.localdate()
     only_check = _requested_check(request.GET.get("check", ""))
     groups, counts = _open_groups(site, only_check, request.GET.get("p"))
@@ -498,7 +495,7 @@ def site_view(request, site_id):
 
 
 def history_view(request, site_id):
-    site = _site_or_404(request, site_id)
+    site = site_or_404(request.user, site_id)
     paginator = Paginator(DailyScore.objects.filter(site=site).order_by("-day"), HISTORY_PER_PAGE)
     page = paginator.get_page(request.GET.get("p"))
     _with_score_text(page.object_list)
@@ -522,7 +519,7 @@ def _back(request, default):
 
 @require_POST
 def scan_now(request, site_id):
-    site = _site_or_404(request, site_id)
+    site = site_or_404(request.user, site_id)
     # The task module imports the whole scan machinery: loaded when a scan is asked for.
     from .tasks import SCAN_LEASE, scan_site_task
 
@@ -626,20 +623,29 @@ def _findings_table(site, check):
         body = []
         for f in rows.iterator(chunk_size=500):
             e = f.evidence if isinstance(f.evidence, dict) else {}
-            body.append(
-                [
-                    e.get("target") or f.url,
-                    e.get("text", ""),
-                    kinds.get(e.get("kind"), e.get("kind", "")),
-                    _status_text(e),
-                    e.get("parent_url", ""),
-                    e.get("parent_title", ""),
-                    _internal_label(e.get("internal")),
-                    _certainty(f),
-                    _local(f.first_seen_at),
-                    _local(f.last_seen_at),
-                ]
-            )
+            # One row per page linking to the target: the list a person works through.
+            parents = [row for row in e.get("parents") or [] if isinstance(row, dict)] or [
+                {
+                    "url": e.get("parent_url", ""),
+                    "title": e.get("parent_title", ""),
+                    "text": e.get("text", ""),
+                }
+            ]
+            for parent in parents:
+                body.append(
+                    [
+                        e.get("target") or f.url,
+                        parent.get("text", ""),
+                        kinds.get(e.get("kind"), e.get("kind", "")),
+                        _status_text(e),
+                        parent.get("url", ""),
+                        parent.get("title", ""),
+                        _internal_label(e.get("internal")),
+                        _certainty(f),
+                        _local(f.first_seen_at),
+                        _local(f.last_seen_at),
+                    ]
+                )
         return header, body
     if check == CheckId.M16:
         header = [
@@ -764,7 +770,7 @@ def export_cluster(request, fmt):
 def export_site(request, site_id, fmt):
     if _format_or_none(fmt) is None:
         raise Http404(gettext("Downloads are CSV or XLSX."))
-    site = _site_or_404(request, site_id)
+    site = site_or_404(request.user, site_id)
     check = request.GET.get("check", "")
     if check and _requested_check(check) is None:
         return _bad_request(gettext("Unknown check: use a check id such as M13."))

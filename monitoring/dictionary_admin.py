@@ -29,17 +29,8 @@ from wagtail.models import Site
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from sites.admin_scope import editable_pages
-
 from .models import DictionaryWord
-
-
-def editable_sites(user):
-    """The sites whose words `user` may manage: every site for a superuser, else the sites
-    whose home page they may edit."""
-    if user.is_superuser:
-        return Site.objects.all()
-    return Site.objects.filter(root_page__in=editable_pages(user).values("pk"))
+from .scope import visible_sites
 
 
 class DictionaryWordPolicy(ModelPermissionPolicy):
@@ -49,7 +40,7 @@ class DictionaryWordPolicy(ModelPermissionPolicy):
     def _in_scope(self, user, instance):
         if user.is_superuser:
             return True
-        return instance.site_id is not None and editable_sites(user).filter(pk=instance.site_id).exists()
+        return instance.site_id is not None and visible_sites(user).filter(pk=instance.site_id).exists()
 
     def user_has_permission_for_instance(self, user, action, instance):
         return self.user_has_permission(user, action) and self._in_scope(user, instance)
@@ -62,7 +53,7 @@ class DictionaryWordPolicy(ModelPermissionPolicy):
             return DictionaryWord.objects.none()
         if user.is_superuser:
             return DictionaryWord.objects.all()
-        return DictionaryWord.objects.filter(site__in=editable_sites(user))
+        return DictionaryWord.objects.filter(site__in=visible_sites(user))
 
     def instances_user_has_permission_for(self, user, action):
         return self.instances_user_has_any_permission_for(user, [action])
@@ -80,7 +71,7 @@ def visible_words(user):
         return DictionaryWord.objects.none()
     if user.is_superuser:
         return DictionaryWord.objects.all()
-    return DictionaryWord.objects.filter(Q(site__isnull=True) | Q(site__in=editable_sites(user)))
+    return DictionaryWord.objects.filter(Q(site__isnull=True) | Q(site__in=visible_sites(user)))
 
 
 # -- the form -------------------------------------------------------------------------------
@@ -94,7 +85,7 @@ class DictionaryWordForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         user = self.for_user
         field = self.fields["site"]
-        field.queryset = editable_sites(user).order_by("hostname") if user else Site.objects.none()
+        field.queryset = visible_sites(user).order_by("hostname") if user else Site.objects.none()
         field.label_from_instance = lambda site: f"{site.site_name}（{site.hostname}）"
         if user is not None and user.is_superuser:
             field.empty_label = _("All sites")

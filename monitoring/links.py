@@ -7,8 +7,10 @@ Wagtail's /documents/) is resolved against the page's address and checked once p
 however many pages link to it: a page of the site is read from the same cache, any other
 address is asked for its status only (no body). 404, 403 and 410 are certain failures;
 any other error status, a timeout or a refused connection is only suspected (a server
-having a bad minute). One finding per (target, page linking to it), so a person sees
-where to fix it; a page of the site that answers with an error is a finding of its own.
+having a bad minute). One finding per target, with every page that links to it (address,
+title, link text) in its evidence, so a person sees where to fix it and a footer link
+broken on 400 pages is one problem, not 400; a page of the site that answers with an
+error is a finding of its own.
 
 Not asked: mail, phone, script and data links, a page's own anchors, the admin, links
 marked rel="nofollow" (actions such as the accessibility mode switch), and hosts matching
@@ -42,6 +44,8 @@ SKIPPED_SCHEMES = ("mailto:", "tel:", "javascript:", "data:", "sms:", "weixin:",
 #: Link text kept in the evidence and the title (a whole paragraph linked is cut).
 TEXT_LIMIT = 100
 DEFAULT_MAX_LINKS = 5000
+#: Pages referring to a broken target listed in its evidence (the count says how many in all).
+PARENTS_KEPT = 50
 
 LINK, IMAGE, ATTACHMENT, PAGE = "link", "image", "attachment", "page"
 
@@ -122,12 +126,11 @@ def references(html, page_url):
     return list(found.values())
 
 
-def key_of(target, parent_url):
-    key = f"{target}|{parent_url}"
-    if len(key) <= 255:
-        return key
-    # Long addresses: a readable start and the whole identity in a hash (stable per pair).
-    return f"{key[:190]}#{hashlib.sha256(key.encode('utf-8')).hexdigest()}"
+def key_of(target):
+    """The finding's key: the target, hashed when it is too long for the column."""
+    if len(target) <= 255:
+        return target
+    return "sha256:" + hashlib.sha256(target.encode("utf-8")).hexdigest()
 
 
 def certainty_of(fetched):
@@ -167,7 +170,9 @@ def check(ctx):
     figures = {"pages": len(pages), "failed_pages": 0, "targets": 0, "checked": 0, "skipped": 0}
     figures |= {"certain": 0, "suspected": 0}
 
-    def report(target, kind, text, page, parent_url, fetched):
+    def report(target, kind, text, page, parent_url, fetched, parents=()):
+        """One finding per target; a site page answering with an error is its own finding
+        (keyed apart from the links to it, which are fixed elsewhere)."""
         certainty = certainty_of(fetched)
         if certainty is None:
             return
@@ -175,7 +180,7 @@ def check(ctx):
         figures["certain" if certain else "suspected"] += 1
         ctx.report(
             CheckId.M13,
-            key_of(target, parent_url),
+            key_of(("page:" if kind == PAGE else "") + target),
             _title(kind, certain, text, target),
             url=target,
             page=page,
@@ -189,6 +194,9 @@ def check(ctx):
                 "error": fetched.error,  # a failed connection; an error status is in "status"
                 "parent_url": parent_url,
                 "parent_title": page.title,
+                # Every page that refers to the target (the first PARENTS_KEPT of them).
+                "parents": list(parents)[:PARENTS_KEPT],
+                "parent_count": len(parents),
             },
         )
 
@@ -199,7 +207,7 @@ def check(ctx):
     for (page, url), fetched in zip(pages, served, strict=True):
         if not fetched.ok:
             figures["failed_pages"] += 1
-            report(url, PAGE, page.title, page, url, fetched)
+            report(url, PAGE, page.title, page, url, fetched, parents=[{"url": url, "title": page.title}])
             continue
         if not (fetched.is_html and fetched.text):
             continue
@@ -232,10 +240,24 @@ def check(ctx):
         return ctx.fetcher.get(target, body=False)
 
     results = dict(zip(to_check, ctx.map(status_of, to_check), strict=True))
+    # One finding per target, found on its first page, listing every page that refers to it.
+    parents = {}
     for page, url, occurrences in referring:
         for occurrence in occurrences:
-            fetched = results.get(occurrence.target)
-            if fetched is not None:
-                report(occurrence.target, occurrence.kind, occurrence.text, page, url, fetched)
+            if occurrence.target in results:
+                parents.setdefault(occurrence.target, []).append(
+                    (page, occurrence, {"url": url, "title": page.title, "text": occurrence.text})
+                )
+    for target, found in parents.items():
+        page, occurrence, first = found[0]
+        report(
+            target,
+            occurrence.kind,
+            occurrence.text,
+            page,
+            first["url"],
+            results[target],
+            parents=[row for _page, _occurrence, row in found],
+        )
     ctx.figures["M13"] = figures
     ctx.done(CheckId.M13)

@@ -39,10 +39,10 @@ from wagtail.log_actions import LogFormatter, log
 from wagtail.models import Page
 
 from cms.review_approval import sanctioned
-from sites.admin_scope import editable_pages
 
 from . import fingerprints
 from .models import CheckId, Finding, Fingerprint
+from .scope import may_see_site
 
 RESTORE = "restore"
 RESTORE_LOG_ACTION = "monitoring.tamper_restore"
@@ -65,13 +65,6 @@ def register_restore_action(actions):
 
 
 # -- who may ----------------------------------------------------------------------------------
-
-
-def may_edit_site(user, site):
-    """Whether the site is one of the user's: a page of it they may edit."""
-    if user.is_superuser:
-        return True
-    return editable_pages(user).filter(path__startswith=site.root_page.path).exists()
 
 
 def may_restore(user, page):
@@ -144,7 +137,7 @@ def restore_view(request, finding_id):
         .select_related("site__root_page")
         .first()
     )
-    if finding is None or finding.page_id is None or not may_edit_site(request.user, finding.site):
+    if finding is None or finding.page_id is None or not may_see_site(request.user, finding.site):
         raise Http404
     page = Page.objects.filter(pk=finding.page_id, live=True).first()
     if page is None:

@@ -91,6 +91,11 @@ class ScanContext:
             self._served.setdefault(url, fetched)
         return fetched
 
+    def fetched_urls(self):
+        """The addresses this scan has fetched so far (another check's pages)."""
+        with self._lock:
+            return set(self._served)
+
     def map(self, function, items):
         """function(item) for each item on MONITOR_CONCURRENCY threads, results in order.
         `function` must not use the database."""

@@ -189,6 +189,8 @@ def scorecard(site, ctx):
         "warnings": warnings,
         "deductions": lost,
         "figures": {str(key): value for key, value in ctx.figures.items()},
+        # Open findings per check, suspected and unreviewed ones included.
+        "open_findings": {check: sum(row["n"] for row in rows) for check, rows in counts.items()},
     }
 
 

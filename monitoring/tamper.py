@@ -176,7 +176,7 @@ def _targets(ctx):
         for fp in Fingerprint.objects.filter(page__path__startswith=ctx.site.root_page.path)
         if fp.page_id in live
     }
-    served = getattr(ctx, "_served", {})  # what this scan has fetched so far
+    served = ctx.fetched_urls()  # what this scan has fetched so far
     targets = []
     for index, (page, url) in enumerate(pages):
         fingerprint = fingerprints.get(page.pk)

@@ -46,6 +46,7 @@ def test_a_clean_site_scores_100_and_passes(site):
         "warnings": [],
         "deductions": [],
         "figures": {"M01": {"probes": 48, "failures": 0, "rate": 0.0, "days": 7}, "M03": {"days": 2}},
+        "open_findings": {},
     }
 
 

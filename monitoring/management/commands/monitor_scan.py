@@ -54,5 +54,9 @@ class Command(BaseCommand):
             self.stdout.write(f"  warning {line['check']}: {line['title']}")
         for line in scan.result.get("deductions", []):
             self.stdout.write(f"  -{line['points']:g}   {line['check']}: {line['title']} × {line['count']}")
+        open_counts = scan.result.get("open_findings") or {}
+        if open_counts:
+            listed = ", ".join(f"{check} {count}" for check, count in sorted(open_counts.items()))
+            self.stdout.write(f"  open findings: {listed}")
         if scan.error:
             self.stdout.write(f"  errors: {scan.error.strip()}")
