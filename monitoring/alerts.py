@@ -93,11 +93,9 @@ def digest_text(sites):
     return "\n".join(lines)
 
 
-def send_daily_digest(now=None, sites=None):
-    """Mail each digest recipient the scores of their sites, once a day after
+def send_daily_digest(sites, now=None):
+    """Mail each digest recipient the scores of their sites among `sites`, once a day after
     MONITOR_DIGEST_HOUR. Returns the number of mails sent."""
-    from .scan import monitored_sites
-
     now = timezone.localtime(now or timezone.now())
     if now.hour < settings.MONITOR_DIGEST_HOUR:
         return 0
@@ -106,7 +104,6 @@ def send_daily_digest(now=None, sites=None):
             DigestSent.objects.create(day=now.date())
     except IntegrityError:
         return 0
-    sites = sites if sites is not None else monitored_sites()
     sent = 0
     for person in AlertRecipient.objects.filter(daily_digest=True).exclude(email=""):
         theirs = [site for site in sites if person.site_id in (None, site.pk)]

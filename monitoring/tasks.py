@@ -70,4 +70,4 @@ def scan_site_task(site_id, trigger=Scan.Trigger.SCHEDULE, scan_id=None):
 
 @task()
 def send_daily_digest():
-    return alerts.send_daily_digest()
+    return alerts.send_daily_digest(monitored_sites())

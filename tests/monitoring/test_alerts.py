@@ -127,9 +127,9 @@ def test_the_daily_digest_goes_once_a_day_after_its_hour_with_each_persons_sites
     settings.MONITOR_DIGEST_HOUR = 8
     Scan.objects.create(site=county, status=Scan.Status.DONE, score=72.5, passed=False, result=card([VETO]))
     morning = timezone.make_aware(datetime.datetime(2026, 12, 7, 7, 30))
-    assert send_daily_digest(now=morning, sites=[county, other]) == 0
+    assert send_daily_digest([county, other], now=morning) == 0
     later = morning + datetime.timedelta(hours=1)
-    assert send_daily_digest(now=later, sites=[county, other]) == 3
+    assert send_daily_digest([county, other], now=later) == 3
     by_person = {message.to[0]: message.body for message in mail.outbox}
     assert (
         "72.5 分，不合格" in by_person["a@alert.localhost"]
@@ -141,4 +141,4 @@ def test_the_daily_digest_goes_once_a_day_after_its_hour_with_each_persons_sites
         "甲县人民政府" in by_person["city@alert.localhost"]
         and "乙县人民政府" in by_person["city@alert.localhost"]
     )
-    assert send_daily_digest(now=later + datetime.timedelta(hours=3), sites=[county, other]) == 0
+    assert send_daily_digest([county, other], now=later + datetime.timedelta(hours=3)) == 0
