@@ -8,6 +8,7 @@ resolver does not know, so the request goes to 127.0.0.1 with the site's name in
 header, and the platform routes it to the right site as it would a citizen's.
 """
 
+import codecs
 import fnmatch
 import threading
 import time
@@ -39,6 +40,19 @@ class Fetched:
     @property
     def is_html(self):
         return "html" in self.content_type
+
+
+def _charset(content_type):
+    """The charset the Content-Type names, UTF-8 when it names none (requests would guess
+    ISO-8859-1 for text/*, which garbles every Chinese page that omits it)."""
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.lower() == "charset" and value.strip('"'):
+            try:
+                return codecs.lookup(value.strip('"')).name
+            except LookupError:
+                break
+    return "utf-8"
 
 
 def _resolved(url):
@@ -94,7 +108,7 @@ class Fetcher:
                 text = ""
                 if body and ("html" in content_type or "text" in content_type):
                     raw = response.raw.read(MAX_BODY, decode_content=True)
-                    text = raw.decode(response.encoding or "utf-8", errors="replace")
+                    text = raw.decode(_charset(content_type), errors="replace")
                 return Fetched(
                     url=url,
                     status=response.status_code,

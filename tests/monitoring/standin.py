@@ -13,7 +13,7 @@ from dataclasses import dataclass
 @dataclass
 class Planted:
     status: int = 200
-    body: str = ""
+    body: str | bytes = ""  # str goes out as UTF-8
     content_type: str = "text/html; charset=utf-8"
     delay: float = 0.0
 
@@ -45,7 +45,7 @@ class StandIn:
                 planted = planted or Planted(404, "not found", "text/plain")
                 if planted.delay:
                     time.sleep(planted.delay)
-                data = planted.body.encode("utf-8")
+                data = planted.body if isinstance(planted.body, bytes) else planted.body.encode("utf-8")
                 try:
                     self.send_response(planted.status)
                     self.send_header("Content-Type", planted.content_type)

@@ -92,3 +92,22 @@ def test_a_dotted_path_that_does_not_import_is_a_startup_error(settings):
     settings.MONITOR_NEW_MEDIA_SOURCES = ["channels.nowhere.accounts"]
     errors = [error for error in run_checks() if error.id == "monitoring.E001"]
     assert len(errors) == 1 and "channels.nowhere.accounts" in errors[0].msg
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "text"),
+    [
+        ("text/html", "政府网站".encode(), "政府网站"),  # no charset named: UTF-8, not ISO-8859-1
+        ("text/html; charset=GBK", "政府网站".encode("gbk"), "政府网站"),
+        ('text/html; charset="utf-8"', "政府网站".encode(), "政府网站"),
+        ("text/html; charset=nonsense", "政府网站".encode(), "政府网站"),
+    ],
+)
+def test_served_pages_are_read_in_the_charset_they_name(content_type, body, text):
+    from monitoring.fetch import Fetcher
+    from tests.monitoring.standin import Planted, StandIn
+
+    with StandIn() as standin:
+        standin.routes["/"] = Planted(200, body, content_type)
+        fetched = Fetcher(rate=None).get(standin.url() + "/")
+    assert fetched.ok and fetched.text == text
