@@ -20,12 +20,13 @@ def ensure_monitoring(sites, mailbox):
     for key, provisioned in sites.items():
         site = Site.objects.get(pk=provisioned.site.pk)
         row = MonitorSettings.for_site(site)
-        row.requests_per_second = DEMO_RATE
-        row.consultation_url = "" if key == "www" else form_url
-        row.save()
-        changed += 1
-    AlertRecipient.objects.get_or_create(
+        wanted = {"requests_per_second": DEMO_RATE, "consultation_url": "" if key == "www" else form_url}
+        if any(getattr(row, name) != value for name, value in wanted.items()):
+            for name, value in wanted.items():
+                setattr(row, name, value)
+            row.save()
+            changed += 1
+    changed += AlertRecipient.objects.get_or_create(
         name="市政府网站值班室", defaults={"email": "zhiban@czs.localhost", "daily_digest": True}
-    )
-    monitor_dictionary.load()
-    return changed
+    )[1]
+    return changed + monitor_dictionary.load()

@@ -43,9 +43,10 @@ def page(browser_context):  # noqa: F811
     Teardown refuses further session requests, waits for those in flight, then closes."""
     page = browser_context.new_page()
     in_flight = set()
-    page.on("request", in_flight.add)
-    page.on("requestfinished", in_flight.discard)
-    page.on("requestfailed", in_flight.discard)
+    # Lambdas: Playwright wraps handlers with attributes a builtin method cannot take.
+    page.on("request", lambda request: in_flight.add(request))
+    page.on("requestfinished", lambda request: in_flight.discard(request))
+    page.on("requestfailed", lambda request: in_flight.discard(request))
     yield page
     page.route("**/editing-sessions/**", lambda route: route.abort())
     for _ in range(100):

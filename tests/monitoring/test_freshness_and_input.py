@@ -192,3 +192,9 @@ def test_the_scheduler_queues_each_due_site_once(standin, settings):
     assert latest.status == Scan.Status.DONE and latest.score == 100
     assert Scan.objects.filter(status=Scan.Status.RUNNING).count() == 0
     assert tasks.due_sites() == []
+
+
+def test_the_worker_clock_runs_the_monitor():
+    from cms.clock import periodic_tasks
+
+    assert {tasks.probe_sites, tasks.scan_due_sites, tasks.send_daily_digest} <= set(periodic_tasks())
