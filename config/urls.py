@@ -20,6 +20,7 @@ def favicon(request):
 
 urlpatterns = [
     path("favicon.ico", favicon),
+    path("healthz/", include("config.health")),  # health endpoint (config/health.py, docs/deploy.md)
     # Two-factor login (sites/two_factor.py): the code step after Wagtail's password login.
     path("admin/two-factor/", include("sites.two_factor")),
     # Scoped versions of a few of Wagtail's admin views, answering their paths first

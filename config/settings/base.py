@@ -534,3 +534,16 @@ MONITOR_DEDUCTIONS = {
 }
 # The WeChat template (消息模板) of alert messages; empty: alerts go by email only.
 MONITOR_WECHAT_TEMPLATE_ID = os.environ.get("MONITOR_WECHAT_TEMPLATE_ID", "")
+
+# --- Health endpoint /healthz/ (config/health.py, docs/deploy.md) ------------------------
+# Database, cache and task queue, 200 or 503 as JSON for nginx, load balancers and
+# monitoring. Its middleware comes first: a probe is answered before host validation, the
+# HTTPS redirect, sessions, CSRF, django-axes and the site lookup (which needs the database).
+MIDDLEWARE.insert(0, "config.health.HealthCheckMiddleware")
+# The queue check per TASKS backend class (a subclass matches too): dotted paths, the way
+# CHANNEL_ADAPTERS picks adapters. A backend without one fails the check until it is added.
+HEALTH_QUEUE_CHECKS = {
+    "django_tasks_rq.RQBackend": "config.health.rq_queue",
+    "django_tasks_db.DatabaseBackend": "config.health.database_queue",
+    "django_tasks.backends.immediate.ImmediateBackend": "config.health.inline_queue",
+}

@@ -66,8 +66,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    # S3-compatible media (django-storages reads its AWS_* variables from the environment).
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+    # S3-compatible media. django-storages reads the bucket, endpoint and domain from
+    # Django's settings, not the environment (boto3 finds the credentials there itself).
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+        },
+    }
     # Images and media then come from the bucket's origin: the page's Content-Security-Policy
     # (public and admin) must allow it. CSP_MEDIA_ORIGINS, if set, already lists it.
     _media_origin = _s3_media_origin(os.environ)

@@ -179,3 +179,13 @@ def test_production_allows_the_media_buckets_origin_for_images():
     assert public.split()[-1] == "https://media.czs.gov.cn"
     public, _ = production_img_src(CSP_MEDIA_ORIGINS="https://img.czs.gov.cn")
     assert public.split()[-1] == "https://img.czs.gov.cn"
+
+
+def test_production_media_goes_to_the_named_bucket():
+    (storage,) = production_settings(
+        "repr((lambda s: (type(s).__name__, s.bucket_name, s.endpoint_url, s.custom_domain))"
+        "(__import__('django.core.files.storage', fromlist=['storages']).storages['default']))",
+        AWS_STORAGE_BUCKET_NAME="czs-media",
+        AWS_S3_ENDPOINT_URL="https://oss-cn-hunan.example.com:9000",
+    )
+    assert storage == "('S3Storage', 'czs-media', 'https://oss-cn-hunan.example.com:9000', None)"
