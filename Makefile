@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint check install install-dev demo worker bench clean
+.PHONY: serve test lint check install install-dev demo worker bench clean rehearse
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,9 @@ check: install-dev
 
 clean:
 	rm -rf var db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+
+# The whole production stack rehearsed on this machine (Debian 12, as root): PostgreSQL, Redis,
+# nginx with a self-signed certificate, gunicorn, RQ workers, the demo cluster, and a smoke
+# test over IPv4 and IPv6 (docs/deploy.md, "演练（deploy/rehearse.sh）").
+rehearse:
+	bash deploy/rehearse.sh

@@ -198,7 +198,10 @@ ensure_packages() {
   local missing=()
   command -v pg_isready >/dev/null && command -v psql >/dev/null || missing+=(postgresql postgresql-client)
   command -v redis-server >/dev/null && command -v redis-cli >/dev/null || missing+=(redis-server)
-  [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  if [ ! -x /usr/sbin/nginx ]; then
+    missing+=(nginx)
+    NGINX_INSTALLED_NOW=1
+  fi
   command -v openssl >/dev/null || missing+=(openssl)
   command -v curl >/dev/null || missing+=(curl ca-certificates)
   command -v setpriv >/dev/null && command -v runuser >/dev/null || missing+=(util-linux)
@@ -209,6 +212,13 @@ ensure_packages() {
   fi
   if [ "${#missing[@]}" -gt 0 ]; then
     apt_install "${missing[@]}"
+    # Debian starts the nginx it has just installed, with its default site on port 80. On
+    # the fresh machine the rehearsal is for, that one is stopped (production replaces its
+    # default site, docs/deploy.md step 6); an nginx that was already there is left alone.
+    if [ "${NGINX_INSTALLED_NOW:-0}" = 1 ] && [ -s /run/nginx.pid ] && [ -d "/proc/$(cat /run/nginx.pid)" ]; then
+      say "stopping the nginx apt-get has just started (Debian's default site on port 80)"
+      systemctl stop nginx 2>/dev/null || service nginx stop 2>/dev/null || /usr/sbin/nginx -s quit || true
+    fi
   else
     say "already installed: postgresql, redis-server, nginx, openssl, curl, python3-venv"
   fi
@@ -358,7 +368,7 @@ step "4. $ENV_FILE from deploy/portal.env.example"
 HTTPS_ORIGIN="https://$MAIN_HOST"
 [ "$HTTPS_PORT" = 443 ] || HTTPS_ORIGIN="https://$MAIN_HOST:$HTTPS_PORT"
 cp "$APP_DIR/deploy/portal.env.example" "$ENV_FILE.new"
-set_env "$ENV_FILE.new" DJANGO_SECRET_KEY "$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(50))')"
+set_env "$ENV_FILE.new" DJANGO_SECRET_KEY "$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(50))')"
 set_env "$ENV_FILE.new" DJANGO_ALLOWED_HOSTS "$HOSTS_CSV"
 set_env "$ENV_FILE.new" WAGTAILADMIN_BASE_URL "$HTTPS_ORIGIN"
 set_env "$ENV_FILE.new" DATABASE_URL "postgres://$DB_NAME:$DB_PASSWORD@$PG_HOST:$PG_PORT/$DB_NAME?connect_timeout=5"
@@ -383,6 +393,13 @@ manage() {
   env -i PATH="$BASE_PATH" LANG=C.UTF-8 \
     PORTAL_ENV_FILE="${MANAGE_ENV_FILE:-$ENV_FILE}" PORTAL_APP_DIR="$APP_DIR" PORTAL_USER="$APP_USER" \
     "$APP_DIR/deploy/bin/portal-manage" "$@"
+}
+
+# Python run by `manage.py shell` under the production settings; only the lines it prints
+# starting with "@@ " are its answer (the production LOGGING writes INFO lines, and the
+# shell its own notices; they go to logs/query.log).
+query() {
+  manage shell -v 0 -c "$1" 2>>"$LOGS/query.log" | sed -n 's/^@@ //p'
 }
 
 # --- 5. migrate, check --deploy, collectstatic, demo cluster -------------------------------
@@ -430,12 +447,13 @@ EOF
 
 step "5b. demo cluster (load_demo, sites registered on port $HTTPS_PORT)"
 load_demo_cluster
-sed -n '1,8p' "$LOGS/load-demo.log" | sed 's/^/   | /'
-manage shell -c "
+grep -E '^(演示网站群|  https?://|  图片)' "$LOGS/load-demo.log" | sed 's/^/   | /' || true
+query "
 from wagtail.models import Site
 for s in Site.objects.order_by('-is_default_site', 'hostname'):
-    print(s.hostname, s.port)
+    print('@@', s.hostname, s.port)
 " >"$SMOKE/sites.txt"
+[ -s "$SMOKE/sites.txt" ] || die "no sites in the database after load_demo"
 while read -r host port; do
   [ "$port" = "$HTTPS_PORT" ] || die "site $host is registered on port $port, not $HTTPS_PORT"
   [[ ",$HOSTS_CSV," == *",$host,"* ]] || die "site $host is not in DJANGO_ALLOWED_HOSTS ($HOSTS_CSV)"
@@ -458,12 +476,13 @@ say "certificate for ${SAN%,}"
 if [ -z "$APP_PORT" ]; then
   APP_PORT=8001
   if (exec 3<>"/dev/tcp/127.0.0.1/$APP_PORT") 2>/dev/null; then
-    APP_PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    APP_PORT=$("$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     say "127.0.0.1:8001 is taken: gunicorn binds 127.0.0.1:$APP_PORT"
   fi
 fi
 for port in "$HTTP_PORT" "$HTTPS_PORT" "$APP_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    ss -ltnp 2>/dev/null | grep -E ":$port\b" | sed 's/^/   | /' >&2 || true
     die "port $port is in use on this machine: set REHEARSE_HTTP_PORT / REHEARSE_HTTPS_PORT / REHEARSE_APP_PORT"
   fi
 done
@@ -616,7 +635,7 @@ for name in "${STARTED[@]}"; do
     die "$name exited at start"
   fi
 done
-say "workers and clock running (pids $(cat "$RUN"/worker-*.pid "$RUN/clock.pid" | tr '\n' ' '))"
+say "workers and clock running (pids $(cat "$RUN"/worker-*.pid "$RUN/clock.pid" | paste -sd ' '))"
 
 # --- 8. smoke test ---------------------------------------------------------------------------
 
@@ -636,23 +655,24 @@ fail() {
 
 # fetch ADDRESS SCHEME HOST PATH: one request through nginx with curl, the name pinned to
 # ADDRESS (--resolve), the certificate checked against the self-signed one (--cacert).
-# Sets CODE, PEER (the address curl connected to), and the files $SMOKE/headers, $SMOKE/body.
+# Sets URL, CODE, PEER (the address curl connected to), the files $SMOKE/headers, $SMOKE/body.
 fetch() {
-  local address=$1 scheme=$2 host=$3 path=$4 port pinned url out
+  local address=$1 scheme=$2 host=$3 path=$4 port pinned out
   port=$HTTPS_PORT
   [ "$scheme" = https ] || port=$HTTP_PORT
   pinned=$address
   [[ $address == *:* ]] && pinned="[$address]"
-  url="$scheme://$host:$port$path"
+  URL="$scheme://$host:$port$path"
+  [ "$scheme:$port" != https:443 ] && [ "$scheme:$port" != http:80 ] || URL="$scheme://$host$path"
   out=$(curl -sS --max-time 60 --cacert "$TLS/fullchain.pem" --resolve "$host:$port:$pinned" \
-    -D "$SMOKE/headers" -o "$SMOKE/body" -w '%{http_code} %{remote_ip}' "$url" 2>"$SMOKE/curl-error") ||
+    -D "$SMOKE/headers" -o "$SMOKE/body" -w '%{http_code} %{remote_ip}' "$URL" 2>"$SMOKE/curl-error") ||
     out="000 -"
   CODE=${out%% *}
   PEER=${out#* }
 }
 
 header_value() { # the values of a response header, one a line
-  grep -i "^$1:" "$SMOKE/headers" | cut -d: -f2- | sed 's/^ *//; s/\r$//'
+  { grep -i "^$1:" "$SMOKE/headers" || true; } | cut -d: -f2- | sed 's/^ *//; s/\r$//'
 }
 
 # expect LABEL ADDRESS SCHEME HOST PATH STATUS [TEXT]: the status, the address really used,
@@ -660,7 +680,7 @@ header_value() { # the values of a response header, one a line
 expect() {
   local label=$1 address=$2 scheme=$3 host=$4 path=$5 status=$6 text=${7:-}
   fetch "$address" "$scheme" "$host" "$path"
-  local detail="$label: $scheme://$host$path via $PEER -> $CODE"
+  local detail="$label: $URL via $PEER -> $CODE"
   if [ "$CODE" != "$status" ]; then
     fail "$detail (expected $status) $(head -c 200 "$SMOKE/curl-error")"
     return 1
@@ -670,25 +690,26 @@ expect() {
     return 1
   fi
   if [ -n "$text" ] && ! grep -qF -- "$text" "$SMOKE/body"; then
-    fail "$detail, but the page lacks \"$text\""
+    fail "$detail, but it lacks '$text'"
     return 1
   fi
-  pass "$detail${text:+, has \"$text\"}"
+  [ -z "$text" ] || detail="$detail, contains '$text'"
+  pass "$detail"
 }
 
 # What to ask for, from the database: every site's name, a column and an article of the
 # main site (the names HTML-escaped, as the templates print them).
-manage shell -c "
+query "
 import html
 from wagtail.models import Site
 from cms.pages import ArticlePage, ColumnPage
 for s in Site.objects.order_by('-is_default_site', 'hostname'):
-    print('site', s.hostname, html.escape(s.site_name), sep='\t')
+    print('@@ site', s.hostname, html.escape(s.site_name), sep='\t')
 site = Site.objects.get(hostname='$MAIN_HOST')
 column = ColumnPage.objects.live().descendant_of(site.root_page).get(slug='gzdt')
 article = ArticlePage.objects.live().child_of(column).order_by('-first_published_at').first()
-print('column', column.get_url_parts()[2], html.escape(column.title), sep='\t')
-print('article', article.get_url_parts()[2], html.escape(article.title), sep='\t')
+print('@@ column', column.get_url_parts()[2], html.escape(column.title), sep='\t')
+print('@@ article', article.get_url_parts()[2], html.escape(article.title), sep='\t')
 " >"$SMOKE/targets.tsv"
 mapfile -t SITE_LINES < <(grep '^site' "$SMOKE/targets.tsv" | cut -f2,3)
 IFS=$'\t' read -r _ COLUMN_PATH COLUMN_TITLE < <(grep '^column' "$SMOKE/targets.tsv") || die "no column to ask for"
@@ -732,9 +753,9 @@ for address in 127.0.0.1 ::1; do
   want="https://$MAIN_HOST$COLUMN_PATH?page=2"
   [ "$HTTPS_PORT" = 443 ] || want="https://$MAIN_HOST" # nginx redirects to the standard port
   if [ "$CODE" = 301 ] && [[ $location == "$want"* ]] && [ "$PEER" = "$address" ]; then
-    pass "$family http:// -> $CODE Location: $location"
+    pass "$family plain HTTP: $URL via $PEER -> $CODE Location: $location"
   else
-    fail "$family http://$MAIN_HOST$COLUMN_PATH?page=2 via $PEER -> $CODE Location: $location (expected 301 $want)"
+    fail "$family $URL via $PEER -> $CODE Location: $location (expected 301 $want)"
   fi
   # An unknown name: no certificate, no answer.
   fetch "$address" https unknown.example.org /
@@ -762,17 +783,18 @@ else
 fi
 
 deliveries() {
-  manage shell -c "
+  query "
 from cms.pages import ArticlePage
 from channels.models import Delivery
 page = ArticlePage.objects.get(external_id='$EXTERNAL_ID')
 rows = Delivery.objects.filter(page=page).order_by('channel')
-print(page.get_url_parts()[2], ' '.join(f'{d.channel}={d.status}' for d in rows))
-" 2>>"$LOGS/deliveries.log"
+print('@@', page.get_url_parts()[2], ' '.join(f'{d.channel}={d.status}' for d in rows))
+"
 }
 NEW_PATH=""
 STATES=""
 started=$(date +%s)
+last_note=$started
 delivered=0
 while :; do
   read -r NEW_PATH STATES < <(deliveries || echo "- -") || true
@@ -781,6 +803,10 @@ while :; do
     break
   fi
   [ $(($(date +%s) - started)) -lt "$DELIVERY_TIMEOUT" ] || break
+  if [ $(($(date +%s) - last_note)) -ge 30 ]; then
+    say "waiting for the workers: ${STATES:-no delivery rows yet}; jobs queued ahead: $(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$REDIS_DB" llen rq:queue:default)"
+    last_note=$(date +%s)
+  fi
   sleep 3
 done
 waited=$(($(date +%s) - started))
@@ -789,6 +815,15 @@ if [ "$delivered" = 1 ]; then
 else
   fail "deliveries not all delivered after ${waited}s: ${STATES:-none} (queue: $(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$REDIS_DB" llen rq:queue:default))"
 fi
+# For the record (not a check): every delivery of the rehearsal, the demo's included. The
+# demo's WeChat deliveries fail by design here: no WeChat account is configured
+# (docs/wechat.md), and the app channel has no push provider, so it has no rows.
+query "
+from django.db.models import Count
+from channels.models import Delivery
+rows = Delivery.objects.values_list('channel', 'status').annotate(n=Count('pk')).order_by('channel', 'status')
+print('@@', ', '.join(f'{c} {s} {n}' for c, s, n in rows))
+" | sed 's/^/INFO  all deliveries so far: /' || true
 if [ -n "$NEW_PATH" ] && [ "$NEW_PATH" != - ]; then
   COLUMN_OF_NEW=${NEW_PATH%/*/}/
   for address in 127.0.0.1 ::1; do
