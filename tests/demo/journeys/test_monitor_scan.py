@@ -26,22 +26,30 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("db_access")]
 
 @pytest.fixture
 def scanned(demo, settings):
+    """The command's output; the sites' monitor settings are put back afterwards, since the
+    demo stays committed for the package's other tests (the loader's rerun among them)."""
     port = demo["www"].rsplit(":", 1)[1]
     # The footer's national services (filings, website mark) are on the internet, which
     # this machine does not reach.
     settings.MONITOR_LINK_SKIP_HOSTS = ["*.gov.cn", "*.conac.cn"]
+    saved = []
+    portal = SITE_BY_KEY["www"].hostname
     for site in Site.objects.all():
         row = MonitorSettings.for_site(site)
+        saved.append((row, row.base_url, row.requests_per_second, row.consultation_url))
         row.base_url = f"http://{site.hostname}:{port}"
         row.requests_per_second = 0  # the test's own server: as fast as it answers
-        row.save()
         if row.consultation_url:
-            portal = SITE_BY_KEY["www"].hostname
             row.consultation_url = re.sub(r"^http://[^/]+", f"http://{portal}:{port}", row.consultation_url)
-            row.save()
+        row.save()
     out = io.StringIO()
-    call_command("monitor_scan", "--all", stdout=out)
-    return out.getvalue()
+    try:
+        call_command("monitor_scan", "--all", stdout=out)
+        yield out.getvalue()
+    finally:
+        for row, base_url, rate, consultation_url in saved:
+            row.base_url, row.requests_per_second, row.consultation_url = base_url, rate, consultation_url
+            row.save()
 
 
 def test_monitor_scan_scores_the_five_demo_sites_and_prints_time_and_rate(scanned, client):
