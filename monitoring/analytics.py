@@ -18,7 +18,6 @@ import datetime
 import hashlib
 import hmac
 import re
-import secrets
 from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
@@ -30,7 +29,7 @@ from wagtail.models import Page
 
 from cms.items import item_types
 from cms.pages import ColumnPage
-from search.hot_terms import APPROVED, SHOWN, candidates, client_key
+from search.hot_terms import APPROVED, SHOWN, candidates, client_key, day_salt, until_day_ends
 
 from .models import PageViewDay
 
@@ -65,36 +64,21 @@ def is_bot(user_agent):
 # -- counting ----------------------------------------------------------------------------
 
 
-def _until_day_ends(day):
-    """Seconds until `day` has ended (local time), plus a minute; at least a minute."""
-    end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
-    return max(60, int((end - timezone.now()).total_seconds()) + 60)
-
-
-def _day_salt(day):
-    key = SALT_KEY.format(day=day.isoformat())
-    salt = cache.get(key)
-    if salt is None:
-        cache.add(key, secrets.token_hex(32), _until_day_ends(day))
-        salt = cache.get(key)
-    return salt
-
-
 def within_allowance(day, page_id, client):
     """Whether this view of `page_id` by `client` (an address) may still be counted today.
     The address is only ever an input of the keyed hash; without a client or a working
     cache the view is counted (the allowance is a guard, not the count)."""
     key = client_key(client)
-    salt = _day_salt(day) if key else None
+    salt = day_salt(day, SALT_KEY) if key else None
     if not salt:
         return True
     digest = hmac.new(salt.encode(), f"{page_id}\x00{key}".encode(), hashlib.sha256).hexdigest()[:32]
     seen = SEEN_KEY.format(day=day.isoformat(), digest=digest)
-    cache.add(seen, 0, _until_day_ends(day))
+    cache.add(seen, 0, until_day_ends(day))
     try:
         times = cache.incr(seen)
     except ValueError:  # evicted between add and incr
-        cache.set(seen, 1, _until_day_ends(day))
+        cache.set(seen, 1, until_day_ends(day))
         times = 1
     return times <= PER_CLIENT_PAGE_DAY
 

@@ -65,17 +65,21 @@ def client_key(address):
     return str(ip)
 
 
-def _until_day_ends(day):
-    """Seconds until `day` has ended (local time), plus a minute; at least a minute."""
+def until_day_ends(day):
+    """Seconds until `day` has ended (local time), plus a minute; at least a minute: how
+    long a marker about one day's clients is kept."""
     end = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
     return max(60, int((end - timezone.now()).total_seconds()) + 60)
 
 
-def _day_salt(day):
-    key = SALT_KEY.format(day=day.isoformat())
+def day_salt(day, key_format=SALT_KEY):
+    """A random secret for `day`, kept in the cache until the day ends (None without a
+    working cache): the key of the hashes that recognise a client that day without
+    storing its address. `key_format` gives each use its own secret."""
+    key = key_format.format(day=day.isoformat())
     salt = cache.get(key)
     if salt is None:
-        cache.add(key, secrets.token_hex(32), _until_day_ends(day))
+        cache.add(key, secrets.token_hex(32), until_day_ends(day))
         salt = cache.get(key)
     return salt
 
@@ -87,13 +91,13 @@ def first_search_today(day, language, query, client):
     key = client_key(client)
     if not key:
         return False
-    salt = _day_salt(day)
+    salt = day_salt(day)
     if salt is None:
         return False
     digest = hmac.new(salt.encode(), f"{language}\x00{query}\x00{key}".encode(), hashlib.sha256).hexdigest()[
         :32
     ]
-    return bool(cache.add(SEEN_KEY.format(day=day.isoformat(), digest=digest), 1, _until_day_ends(day)))
+    return bool(cache.add(SEEN_KEY.format(day=day.isoformat(), digest=digest), 1, until_day_ends(day)))
 
 
 def _aggregates(language, days):
