@@ -14,6 +14,9 @@ class ChannelsConfig(AppConfig):
         from . import adapters, checks, outbox
 
         outbox.connect()
+        from .web import refresh
+
+        refresh.connect()
         setting_changed.connect(adapters.forget_adapters, dispatch_uid="portal_channels_adapters")
         register(checks.channel_adapters)
         register(checks.push_provider)

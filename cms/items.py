@@ -57,6 +57,9 @@ class Item(ReviewGatedPage):
                       article (its `body` StreamField)
       wap_view        dotted path of its WAP view function (request, wap, page); empty:
                       no WAP rendering of its own
+      publish_as_file whether static publishing may keep its page as a file (False for a
+                      page that changes with time or with data that sends no
+                      item_changed: a mailbox's statistics, a consultation's open state)
     """
 
     # The editor's form shows the publishing rules' findings at their fields.
@@ -68,6 +71,7 @@ class Item(ReviewGatedPage):
     api_serializer = ""
     wechat_source = ""
     wap_view = ""
+    publish_as_file = True
 
     #: The kinds of column (cms.pages.ColumnType values) an editor may add this type to;
     #: empty: every kind no type reserves.

@@ -165,6 +165,9 @@ class ConsultationPage(Item, Participation, Page):
     """A draft put out for comment: its articles (each with a stable anchor the comments
     refer to), the period, the organisation asking and, once closed, the feedback."""
 
+    # Open or closed by the clock, comments counted as they come: rendered per request.
+    publish_as_file = False
+
     summary = models.TextField(gettext_lazy("Summary"), max_length=1000)
     organisation = models.ForeignKey(
         "cms.Organisation",

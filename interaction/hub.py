@@ -24,6 +24,9 @@ LATEST = 5
 class InteractionHubPage(ColumnPage):
     """互动交流: the entrance to the mailboxes, consultations, surveys and broadcasts."""
 
+    # Shows the mailboxes' and consultations' live figures: rendered per request.
+    publish_as_file = False
+
     template = "interaction/hub_page.html"
     wap_view = "interaction.hub_wap.hub_view"
 

@@ -40,6 +40,9 @@ STATUS_LABELS = {
 class Interview(Item, Page):
     """One interview: announced (预告), live (直播中), then archived (已结束)."""
 
+    # 预告 / 直播中 / 已结束 follow the clock: rendered per request.
+    publish_as_file = False
+
     summary = models.TextField(gettext_lazy("Interview summary"), max_length=1000)
     starts_at = models.DateTimeField(gettext_lazy("Start time"))
     ends_at = models.DateTimeField(gettext_lazy("End time"))

@@ -34,6 +34,9 @@ class MailboxPage(RoutablePageMixin, ColumnPage):
     """A mailbox (市长信箱, a department's or a county's 信箱): where letters are written,
     looked up and, once answered and published, listed."""
 
+    # Its statistics and letter states change with every letter: rendered per request.
+    publish_as_file = False
+
     organisation = models.ForeignKey(
         "cms.Organisation",
         verbose_name=gettext_lazy("Responsible organisation"),

@@ -42,6 +42,9 @@ class QuestionKind(models.TextChoices):
 class SurveyPage(Item, Participation, Page):
     """A questionnaire; its results are public once it has closed."""
 
+    # Open or closed by the clock, results once closed: rendered per request.
+    publish_as_file = False
+
     summary = models.TextField(gettext_lazy("Summary"), max_length=1000)
     organisation = models.ForeignKey(
         "cms.Organisation",

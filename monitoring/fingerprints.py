@@ -30,12 +30,13 @@ from bs4 import BeautifulSoup
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django_tasks import task
 from django_tasks.signals import task_finished
 from wagtail.models import Page, PageViewRestriction
 
 from channels.models import Delivery
+from sites import inprocess
 
 from .fetch import USER_AGENT
 from .models import Fingerprint, MonitorSettings
@@ -153,23 +154,16 @@ def summarise(html, page_url, hosts):
 def render(page, site=None):
     """(summary, html) of the live page as an anonymous citizen gets it, rendered in
     process through the full middleware stack; None when it does not answer 200."""
-    from django.test import Client  # a request handler without a server; nothing test-only
-
     site = site or page.get_site()
     if site is None:
         return None
     path = page.relative_url(site) or "/"
-    host = site.hostname if site.port in (80, 443) else f"{site.hostname}:{site.port}"
-    secure = site.port == 443 or getattr(settings, "SECURE_SSL_REDIRECT", False)
-    # The rendering request's middleware activates the site's language: the caller's
-    # (a restore in the admin) is put back afterwards.
-    with translation.override(translation.get_language()):
-        response = Client(HTTP_HOST=host, HTTP_USER_AGENT=USER_AGENT).get(path, secure=secure)
+    response = inprocess.get(site, path, user_agent=USER_AGENT)
     if response.status_code != 200:
         logger.warning("Fingerprint of page %s: %s answered %s", page.pk, path, response.status_code)
         return None
     html = response.content.decode(response.charset or "utf-8", errors="replace")
-    page_url = f"{'https' if secure else 'http'}://{host}{path}"
+    page_url = f"{'https' if inprocess.site_is_secure(site) else 'http'}://{inprocess.site_host(site)}{path}"
     return summarise(html, page_url, own_hosts(site)), html
 
 

@@ -1,5 +1,7 @@
-"""The web channel: after a publish or unpublish, purge the page and the lists that show
-it from the frontend cache (Wagtail's frontend_cache backends, WAGTAILFRONTENDCACHE).
+"""The web channel: after a publish or unpublish, rewrite the published files of the page
+and of the lists that show it (static publishing, channels/web/published.py, when
+STATIC_PUBLISHING is on), then purge those addresses from the frontend cache (Wagtail's
+frontend_cache backends, WAGTAILFRONTENDCACHE), so a CDN refetches fresh files.
 
 Without WAGTAILFRONTENDCACHE there is no cache in front of the site and nothing to purge:
 delivery succeeds at once. The purge runs in the outbox's worker, synchronously, so that
@@ -13,6 +15,11 @@ from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
 from wagtail.models import Page
 
 from channels.adapters import ChannelAdapter, DeliveryError
+from channels.models import Delivery
+from cms.listing import ColumnListing
+from cms.neighbours import neighbours
+
+from . import published
 
 
 class _Collect(logging.Handler):
@@ -29,15 +36,32 @@ class _Collect(logging.Handler):
 
 def list_pages(page):
     """The pages whose first page lists `page`: its parent, every column it is listed in
-    (its own and syndication targets), and its site's home page."""
-    from cms.listing import ColumnListing
-
-    ids = set(ColumnListing.objects.filter(article_id=page.pk).values_list("column_id", flat=True))
+    (its own and syndication targets), and the home page of its site and of every site
+    whose columns list it (home page blocks)."""
+    columns = set(ColumnListing.objects.filter(article_id=page.pk).values_list("column_id", flat=True))
+    ids = set(columns)
     if page.depth > 2:
         ids.add(page.get_parent().pk)
-        ids.add(Page.objects.ancestor_of(page).filter(depth=2).values_list("pk", flat=True).first())
-    ids.discard(None)
+    paths = {page.path[: 2 * Page.steplen]} if page.depth > 2 else set()
+    paths.update(
+        p[: 2 * Page.steplen] for p in Page.objects.filter(pk__in=columns).values_list("path", flat=True)
+    )
+    ids.update(Page.objects.filter(depth=2, path__in=paths).values_list("pk", flat=True))
+    ids.discard(page.pk)
     return Page.objects.filter(pk__in=ids).order_by("path")
+
+
+def showing_pages(page):
+    """`page`'s lists (list_pages) and its neighbours in its column, whose 上一篇/下一篇
+    links name it: every page whose rendering changes when `page` comes or goes."""
+    pages = {p.pk: p for p in list_pages(page)}
+    # Only items of the listing index (they have a display time) have neighbours.
+    if page.depth > 2 and getattr(page, "published_at", None) is not None:
+        around = neighbours(page, page.get_parent().pk)
+        for neighbour in (around.previous, around.next):
+            if neighbour is not None:
+                pages.setdefault(neighbour.pk, neighbour)
+    return sorted(pages.values(), key=lambda p: p.path)
 
 
 class WebAdapter(ChannelAdapter):
@@ -73,8 +97,58 @@ class WebAdapter(ChannelAdapter):
             )
         return {"purged": urls}
 
+    def channel_path(self, path):
+        """The address of a page on this channel, from its path on its site."""
+        return path
+
+    def addresses(self, pages):
+        """(site id, path on this channel, page) of each routable page."""
+        found = []
+        for page in pages:
+            parts = page.get_url_parts()
+            if parts is not None and parts[2] is not None:
+                found.append((parts[0], self.channel_path(parts[2]), page))
+        return found
+
+    def previous_state(self, delivery):
+        """What the page's last delivery on this channel recorded: the files it wrote for
+        the page itself (a page moved or renamed since leaves its old file behind
+        otherwise) and the pages that showed it (an unpublished page is no longer in the
+        listing index, yet the lists it was on must be rewritten)."""
+        last = (
+            Delivery.objects.filter(
+                page_id=delivery.page_id, channel=delivery.channel, status=Delivery.Status.DELIVERED
+            )
+            .exclude(pk=delivery.pk)
+            .order_by("-pk")
+            .values_list("state", flat=True)
+            .first()
+        )
+        return last or {}
+
+    def publish_files(self, page, delivery, *, withdrawn):
+        """Rewrite the published files that show `page` (static publishing)."""
+        if not published.enabled():
+            return {}
+        before = self.previous_state(delivery)
+        showing = {p.pk: p for p in showing_pages(page)}
+        earlier = set(before.get("shown_on", [])) - set(showing) - {page.pk}
+        showing.update((p.pk, p) for p in Page.objects.filter(pk__in=earlier).specific())
+        own = self.addresses([page])
+        own_names = {published.file_name_for(site_id, path) for site_id, path, _page in own} - {None}
+        gone = set(before.get("own_files", []))
+        if withdrawn:
+            gone |= own_names
+            own = []
+        result = published.refresh([*own, *self.addresses(showing.values())], gone=gone)
+        result["own_files"] = sorted(own_names & set(result["files"]))
+        result["shown_on"] = sorted(showing)
+        return result
+
     def deliver(self, page, revision, delivery):
-        return self.purge(page)
+        files = self.publish_files(page, delivery, withdrawn=False)
+        return {**self.purge(page), **files}
 
     def withdraw(self, page, delivery):
-        return self.purge(page)
+        files = self.publish_files(page, delivery, withdrawn=True)
+        return {**self.purge(page), **files}

@@ -162,6 +162,15 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Static publishing (静态发布, channels/web/published.py, docs/deploy.md): the web and WAP
+# channels keep every published page as a file that nginx serves without Python. Off for
+# `make serve` (no nginx in front); production switches it on with STATIC_PUBLISHING=1.
+STATIC_PUBLISHING = os.environ.get("STATIC_PUBLISHING", "0") == "1"
+PUBLISHED_ROOT = Path(os.environ.get("PUBLISHED_ROOT", BASE_DIR / "var" / "published"))
+STORAGES["published"] = {
+    "BACKEND": "channels.web.storage.PublishedFileStorage",
+    "OPTIONS": {"location": PUBLISHED_ROOT, "base_url": None},
+}
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
@@ -215,6 +224,7 @@ SCHEDULED_PUBLISHING_INTERVAL = 60
 PERIODIC_TASKS = [
     "cms.tasks.publish_scheduled",
     "channels.outbox.sweep_deliveries",
+    "channels.web.refresh.refresh_home_pages",
     "cms.validity.apply_expiry_dates",
     "interaction.letter_tasks.send_letter_reminders",
     "interaction.consultation_signals.announce_closings",
@@ -411,6 +421,12 @@ CSP_MEDIA_ORIGINS = [o.strip() for o in os.environ.get("CSP_MEDIA_ORIGINS", "").
 INSTALLED_APPS += ["csp"]
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "sites.csp.PortalCSPMiddleware"
+)
+# Cache-Control of public HTML pages (config/http_cache.py): outside the middleware that set
+# cookies (CSRF, session), so it sees the answer as the reader gets it.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "config.http_cache.PublicCacheControlMiddleware",
 )
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

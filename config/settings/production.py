@@ -13,6 +13,7 @@ from .base import (
     CSP_MEDIA_ORIGINS,
     DATABASES,
     INSTALLED_APPS,
+    STORAGES,
 )
 
 
@@ -64,7 +65,21 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "published": STORAGES["published"],
 }
+if os.environ.get("PUBLISHED_BUCKET"):
+    # Published pages in an S3-compatible bucket, for several web nodes or a CDN in front
+    # (docs/deploy.md, 静态发布); same credentials and endpoint as the media bucket.
+    STORAGES["published"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["PUBLISHED_BUCKET"],
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "default_acl": None,
+            "file_overwrite": True,
+            "object_parameters": {"ContentType": "text/html; charset=utf-8", "CacheControl": "no-cache"},
+        },
+    }
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
     # S3-compatible media. django-storages reads the bucket, endpoint and domain from
     # Django's settings, not the environment (boto3 finds the credentials there itself).

@@ -14,6 +14,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Static publishing is off in tests unless a test switches it on with a folder of its own.
+    "published": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 DEMO_ACCOUNTS_ENABLED = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

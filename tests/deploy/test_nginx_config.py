@@ -143,7 +143,7 @@ def install_nginx(prefix, site_file, replace=()):
     conf = prefix / "conf"
     (conf / "snippets" / "portal").mkdir(parents=True)
     (conf / "sites-enabled").mkdir()
-    for folder in ("logs", "temp", "srv", "acme"):
+    for folder in ("logs", "temp", "srv", "srv/var", "acme"):
         (prefix / folder).mkdir(exist_ok=True)
     self_signed_certificate(prefix / "tls", server_names())
     paths = [
@@ -841,3 +841,70 @@ def test_deploy_doc_describes_the_files():
             assert str(path.relative_to(ROOT)) in doc or path.name in doc, path
     for words in ("DJANGO_SECURE_SSL_REDIRECT=0", "API_ANON_RATE", "collectstatic", "provision_site", "IPv6"):
         assert words in doc, words
+
+
+def publish_file(nginx, path, text):
+    """A published page's file where static publishing writes it (PUBLISHED_ROOT is
+    /srv/portal/var/published in the installed configuration)."""
+    folder = nginx.prefix / "srv" / "var" / "published" / HOST / path.strip("/")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(text, encoding="utf-8")
+
+
+PAGE = '<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src \'self\'"></head><body>已发布的页面</body></html>'
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "::1"])
+def test_published_pages_are_served_from_their_files(nginx, address):
+    publish_file(nginx, "/gzdt/item/", PAGE)
+    publish_file(nginx, "/", PAGE.replace("已发布的页面", "首页"))
+    status, headers, body = nginx.request("GET", "/gzdt/item/", tls=True, address=address)
+    assert status == 200 and body.decode() == PAGE  # the file, not the application's JSON
+    assert header(headers, "Content-Type") == "text/html; charset=utf-8"
+    assert header(headers, "Cache-Control") == "no-cache"
+    assert header(headers, "Vary") == "Cookie"
+    assert header(headers, "Strict-Transport-Security") == HSTS
+    assert "frame-ancestors 'self'" in header(headers, "Content-Security-Policy")
+    assert header(headers, "X-Content-Type-Options") == "nosniff"
+    assert header(headers, "ETag")
+    status, _headers, body = nginx.request("GET", "/", tls=True, address=address)
+    assert body.decode().endswith("<body>首页</body></html>")
+    # Revalidation is a 304 from nginx.
+    etag = header(headers, "ETag")
+    status, _headers, body = nginx.request("GET", "/gzdt/item/", tls=True, headers={"If-None-Match": etag})
+    assert status == 304 and body == b""
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "cookie"),
+    [
+        ("POST", "/gzdt/item/", ""),  # forms
+        ("GET", "/gzdt/item/?page=2", ""),  # query strings
+        ("GET", "/gzdt/item/", "sessionid=abc"),  # a signed-in editor (the userbar)
+        ("GET", "/gzdt/item/", "csrftoken=x; a11y_mode=text"),  # another reading mode
+        ("GET", "/gzdt/other/", ""),  # no file: not published as one
+    ],
+)
+def test_everything_else_reaches_the_application(nginx, method, path, cookie):
+    publish_file(nginx, "/gzdt/item/", PAGE)
+    headers = {"Cookie": cookie} if cookie else {}
+    status, _headers, body = nginx.request(method, path, tls=True, headers=headers)
+    assert status == 200
+    assert json.loads(body)["path"] == path
+
+
+def test_later_list_pages_are_kept_for_a_short_while(nginx):
+    first = nginx.request("GET", "/gzdt/?page=3", tls=True)
+    second = nginx.request("GET", "/gzdt/?page=3", tls=True)
+    assert header(first[1], "X-Portal-Cache") == "MISS"
+    assert header(second[1], "X-Portal-Cache") == "HIT" and second[2] == first[2]
+    assert header(second[1], "Strict-Transport-Security") == HSTS
+    # Signed in, or any other query: never from that cache.
+    signed_in = nginx.request("GET", "/gzdt/?page=3", tls=True, headers={"Cookie": "sessionid=abc"})
+    assert header(signed_in[1], "X-Portal-Cache") == "BYPASS"
+    search = nginx.request("GET", "/search/?q=1", tls=True)
+    search_again = nginx.request("GET", "/search/?q=1", tls=True)
+    assert (
+        header(search_again[1], "X-Portal-Cache") == "BYPASS"
+        and header(search[1], "X-Portal-Cache") == "BYPASS"
+    )

@@ -1,0 +1,226 @@
+"""Static publishing (channels/web/published.py): with STATIC_PUBLISHING on, the web and
+WAP channels' deliveries keep the page and every page that shows it as files, exactly as a
+citizen gets them; unpublishing, moving and opting out remove files; pages that change
+without a revision are rewritten through item_changed; publish_static writes everything."""
+
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.http import HttpResponse
+from wagtail.models import PageViewRestriction
+
+from channels import outbox
+from channels.adapters import get_adapter
+from channels.models import Delivery
+from channels.web import published
+from cms.items import item_changed
+from cms.pages import ArticlePage
+from tests.factories import make_article, make_column, make_organisation, make_site
+
+HOST = "www.static.localhost"
+
+
+@pytest.fixture
+def folder(settings, tmp_path):
+    settings.STATIC_PUBLISHING = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "published": {
+            "BACKEND": "channels.web.storage.PublishedFileStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    settings.CHANNEL_ADAPTERS = {
+        "web": "channels.web.adapter.WebAdapter",
+        "wap": "channels.wap.adapter.WapAdapter",
+    }
+    get_adapter.cache_clear()
+    yield tmp_path
+    get_adapter.cache_clear()
+
+
+@pytest.fixture
+def tree(folder):
+    site = make_site(HOST)
+    news = make_column(site.home, title="工作动态", slug="gzdt", channels=["web", "wap"])
+    return site, news
+
+
+def settle():
+    """Run the outbox's rows, as the worker does after the publish's commit."""
+    while True:
+        ids = list(
+            Delivery.objects.filter(status=Delivery.Status.PENDING)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return
+        for pk in ids:
+            status = outbox.run(pk)
+            assert status in (Delivery.Status.DELIVERED, Delivery.Status.SUPERSEDED), Delivery.objects.get(
+                pk=pk
+            ).last_error
+
+
+def read(folder, *parts):
+    settle()
+    path = Path(folder, HOST, *parts, "index.html")
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
+def test_a_publish_writes_the_page_its_column_and_the_home_page(tree, folder, client):
+    site, news = tree
+    make_article(news, title="郴州市召开电子政务工作会议", slug="dzzw")
+
+    page = read(folder, "gzdt", "dzzw")
+    assert "郴州市召开电子政务工作会议" in page
+    assert "郴州市召开电子政务工作会议" in read(folder, "gzdt")
+    assert "郴州市召开电子政务工作会议" in read(folder)
+    # The WAP channel keeps its own rendering under /wap/.
+    assert "郴州市召开电子政务工作会议" in read(folder, "wap", "gzdt", "dzzw")
+
+    # The file is the citizen's page: the same document the application serves, with the
+    # response's Content-Security-Policy inside it (nginx cannot send a per-page header).
+    live = client.get("/gzdt/dzzw/", HTTP_HOST=HOST)
+    policy = live["Content-Security-Policy"]
+    assert '<meta http-equiv="Content-Security-Policy" content="' in page
+    assert "frame-ancestors" not in page.split("<body", 1)[0]
+    assert "style-src" in policy and published.meta_policy(policy).split(";")[0] in page
+    body = live.content.decode()
+    assert (
+        page.replace(
+            page[page.index("<meta http-equiv") : page.index(">", page.index("<meta http-equiv")) + 1], ""
+        )
+        == body
+    )
+
+
+def test_a_new_revision_rewrites_the_files(tree, folder):
+    site, news = tree
+    article = make_article(news, title="旧标题", slug="item")
+    article.title = "新标题"
+    article.save_revision().publish()
+    assert "新标题" in read(folder, "gzdt", "item")
+    assert "新标题" in read(folder, "gzdt") and "旧标题" not in read(folder, "gzdt")
+
+
+def test_unpublishing_removes_the_page_and_rewrites_its_lists(tree, folder):
+    site, news = tree
+    article = make_article(news, title="将被撤下的稿件", slug="gone")
+    assert read(folder, "gzdt", "gone")
+    article.refresh_from_db()
+    article.unpublish()
+    assert read(folder, "gzdt", "gone") is None
+    assert read(folder, "wap", "gzdt", "gone") is None
+    assert "将被撤下的稿件" not in read(folder, "gzdt")
+    assert "将被撤下的稿件" not in read(folder)
+
+
+def test_a_renamed_page_leaves_no_file_at_its_old_address(tree, folder):
+    site, news = tree
+    article = make_article(news, title="改名的稿件", slug="old-name")
+    article = ArticlePage.objects.get(pk=article.pk)
+    article.slug = "new-name"
+    article.save_revision().publish()
+    assert read(folder, "gzdt", "old-name") is None
+    assert "改名的稿件" in read(folder, "gzdt", "new-name")
+
+
+def test_the_neighbour_links_follow_a_new_item(tree, folder):
+    site, news = tree
+    make_article(news, title="较早的稿件", slug="older")
+    make_article(news, title="较新的稿件", slug="newer")
+    # The older item's 上一篇 now names the newer one: its file was rewritten.
+    assert "较新的稿件" in read(folder, "gzdt", "older")
+
+
+def test_a_syndicated_item_rewrites_the_other_sites_lists(tree, folder):
+    site, news = tree
+    county = make_site("bhq.static.localhost", name="北湖区人民政府")
+    county_news = make_column(county.home, title="县区动态", slug="xqdt", channels=["web"])
+    article = make_article(news, title="全市共享的稿件", slug="shared")
+    article.syndicate_to.add(county_news)
+    article.save_revision().publish()
+    settle()
+    county_column = Path(folder, "bhq.static.localhost", "xqdt", "index.html").read_text(encoding="utf-8")
+    county_home = Path(folder, "bhq.static.localhost", "index.html").read_text(encoding="utf-8")
+    assert "全市共享的稿件" in county_column
+    assert "全市共享的稿件" in county_home
+
+
+def test_private_pages_are_never_files(tree, folder):
+    site, news = tree
+    article = make_article(news, title="内部稿件", slug="private")
+    assert read(folder, "gzdt", "private")
+    PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+    article.save_revision().publish()
+    # Anonymous citizens get a redirect to the login: nothing to keep, and the old file goes.
+    assert read(folder, "gzdt", "private") is None
+
+
+def test_page_types_that_follow_the_clock_stay_dynamic(tree, folder):
+    from interaction.mailbox import MailboxPage
+
+    assert MailboxPage.publish_as_file is False
+    site, news = tree
+    mailbox = MailboxPage(title="市长信箱", slug="szxx", channels=["web"], organisation=make_organisation())
+    site.home.add_child(instance=mailbox)
+    mailbox.save_revision().publish()
+    assert read(folder, "szxx") is None
+    assert read(folder) is not None  # its home page (and so the delivery) was written
+
+
+def test_only_answers_the_same_for_every_citizen_become_files():
+    page = "<html><head><title>t</title></head><body>页面</body></html>"
+    assert published.as_file(HttpResponse(page)) == page.encode()
+    assert published.as_file(HttpResponse(page, status=404)) is None
+    assert published.as_file(HttpResponse("{}", content_type="application/json")) is None
+    with_cookie = HttpResponse(page)
+    with_cookie.set_cookie("csrftoken", "x")
+    assert published.as_file(with_cookie) is None
+    private = HttpResponse(page)
+    private["Cache-Control"] = "private"
+    assert published.as_file(private) is None
+    form = HttpResponse(page.replace("页面", '<input name="csrfmiddlewaretoken" value="x">'))
+    assert published.as_file(form) is None
+
+
+def test_file_names_cannot_leave_the_folder(tree):
+    site = tree[0].site
+    assert published.file_name(site, "/%E6%96%B0%E9%97%BB/a/") == f"{HOST}/新闻/a/index.html"
+    assert published.file_name(site, "/") == f"{HOST}/index.html"
+    with pytest.raises(ValueError):
+        published.file_name(site, "/a/%2E%2E/b/")
+
+
+def test_content_changed_without_a_revision_is_rewritten(tree, folder, django_capture_on_commit_callbacks):
+    site, news = tree
+    article = make_article(news, title="访谈实录", slug="talk")
+    ArticlePage.objects.filter(pk=article.pk).update(title="访谈实录（已更新）")
+    with django_capture_on_commit_callbacks(execute=True):
+        item_changed.send(sender=ArticlePage, page_id=article.pk)
+    assert "访谈实录（已更新）" in read(folder, "gzdt", "talk")
+
+
+def test_publish_static_writes_every_live_page(tree, folder, capsys):
+    site, news = tree
+    make_article(news, title="第一篇", slug="one")
+    draft = make_article(news, title="草稿", slug="draft", publish=False)
+    for path in Path(folder).rglob("index.html"):
+        path.unlink()
+    call_command("publish_static", "--site", HOST)
+    assert "第一篇" in read(folder, "gzdt", "one")
+    assert read(folder, "gzdt", draft.slug) is None
+    assert read(folder) and read(folder, "gzdt") and read(folder, "wap", "gzdt", "one")
+    assert "个页面，写出" in capsys.readouterr().out
+
+
+def test_nothing_is_written_when_static_publishing_is_off(tree, folder, settings):
+    settings.STATIC_PUBLISHING = False
+    site, news = tree
+    for path in Path(folder).rglob("index.html"):
+        path.unlink()
+    make_article(news, title="动态发布", slug="dynamic")
+    assert not list(Path(folder).rglob("index.html"))
