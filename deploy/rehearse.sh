@@ -309,7 +309,7 @@ tar -C "$REPO" -cf - \
   --exclude='__pycache__' --exclude=.pytest_cache --exclude=.ruff_cache --exclude=node_modules . |
   tar -C "$APP_DIR" -xf - --no-same-owner
 touch "$APP_DIR/$MARKER"
-install -d -o "$APP_USER" -g "$APP_GROUP" "$APP_DIR/var" "$APP_DIR/var/media"
+install -d -o "$APP_USER" -g "$APP_GROUP" "$APP_DIR/var" "$APP_DIR/var/media" "$APP_DIR/var/published"
 
 if [ ! -x "$VENV/bin/python" ]; then
   say "python3 -m venv $VENV ($("$PYTHON" --version 2>&1))"
@@ -460,6 +460,12 @@ while read -r host port; do
 done <"$SMOKE/sites.txt"
 say "$(wc -l <"$SMOKE/sites.txt") sites, all on port $HTTPS_PORT"
 say "jobs queued for the workers by load_demo: $(redis-cli -h "$REDIS_HOST" -p "$REDIS_PORT" -n "$REDIS_DB" llen rq:queue:default)"
+
+# Static publishing (STATIC_PUBLISHING=1 in portal.env): every live page written as a file
+# for nginx, as docs/deploy.md ("静态发布") has it done after switching it on.
+step "5c. published pages as files (publish_static)"
+logged publish-static manage publish_static
+say "publish_static: $(tail -n 1 "$LOGS/publish-static.log")"
 
 # --- 6. certificate and nginx ---------------------------------------------------------------
 
@@ -732,7 +738,15 @@ for address in 127.0.0.1 ::1; do
   fi
   static=$(grep -oE '/static/[^"]+\.[0-9a-f]{12}\.css' "$SMOKE/body" | head -n 1 || true)
   expect "$family column" "$address" https "$MAIN_HOST" "$COLUMN_PATH" 200 "$COLUMN_TITLE" || true
-  expect "$family article" "$address" https "$MAIN_HOST" "$ARTICLE_PATH" 200 "$ARTICLE_TITLE" || true
+  if expect "$family article" "$address" https "$MAIN_HOST" "$ARTICLE_PATH" 200 "$ARTICLE_TITLE"; then
+    # nginx's own answers for files carry an ETag and "no-cache"; the application's say
+    # "public, no-cache" and have no ETag.
+    if [ -n "$(header_value etag)" ] && [ "$(header_value cache-control)" = no-cache ]; then
+      pass "$family article served from its published file (ETag $(header_value etag))"
+    else
+      fail "$family article not served from a published file (Cache-Control: $(header_value cache-control))"
+    fi
+  fi
   expect "$family health" "$address" https "$MAIN_HOST" /healthz/ 200 '"status": "ok"' || true
   expect "$family admin login" "$address" https "$MAIN_HOST" /admin/login/ 200 'name="username"' || true
   if [ -n "$static" ]; then
@@ -834,6 +848,54 @@ if [ -n "$NEW_PATH" ] && [ "$NEW_PATH" != - ]; then
   done
 else
   fail "the imported article was not found"
+fi
+
+# --- 10. gunicorn stopped: published pages are still served ---------------------------------
+
+step "10. gunicorn stopped: nginx still serves the published pages"
+kill "$(cat "$RUN/gunicorn.pid")"
+for _ in $(seq 1 60); do
+  [ -d "/proc/$(cat "$RUN/gunicorn.pid")" ] || break
+  sleep 0.5
+done
+if [ -d "/proc/$(cat "$RUN/gunicorn.pid")" ]; then
+  fail "gunicorn did not stop"
+else
+  say "gunicorn stopped"
+  for address in 127.0.0.1 ::1; do
+    family=IPv4
+    [ "$address" = ::1 ] && family=IPv6
+    for line in "${SITE_LINES[@]}"; do
+      IFS=$'\t' read -r host name <<<"$line"
+      expect "$family gunicorn down, home" "$address" https "$host" / 200 "$name" || true
+    done
+    expect "$family gunicorn down, column" "$address" https "$MAIN_HOST" "$COLUMN_PATH" 200 "$COLUMN_TITLE" || true
+    expect "$family gunicorn down, article" "$address" https "$MAIN_HOST" "$ARTICLE_PATH" 200 "$ARTICLE_TITLE" || true
+    if [ -n "$NEW_PATH" ] && [ "$NEW_PATH" != - ]; then
+      expect "$family gunicorn down, new article" "$address" https "$MAIN_HOST" "$NEW_PATH" 200 "$NEW_TITLE" || true
+    fi
+  done
+  # What needs the application says so (nginx's 502), and comes back with it.
+  fetch 127.0.0.1 https "$MAIN_HOST" /search/?q=1
+  if [ "$CODE" = 502 ]; then
+    pass "gunicorn down, search: $URL -> 502 (needs the application)"
+  else
+    fail "gunicorn down, search: $URL -> $CODE (expected 502)"
+  fi
+fi
+start_unit gunicorn "$APP_DIR/deploy/systemd/portal-gunicorn.service"
+back=0
+for _ in $(seq 1 120); do
+  if curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$APP_PORT/healthz/" 2>/dev/null; then
+    back=1
+    break
+  fi
+  sleep 0.5
+done
+if [ "$back" = 1 ]; then
+  expect "gunicorn back, search" 127.0.0.1 https "$MAIN_HOST" "/search/?q=%E6%94%BF%E5%8A%A1" 200 || true
+else
+  fail "gunicorn did not start again (log: $LOGS/gunicorn.log)"
 fi
 
 # The processes still running at the end (none crashed under the smoke test).
