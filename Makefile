@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint check install install-dev demo worker bench clean rehearse
+.PHONY: serve test lint check install install-dev demo worker bench clean rehearse drills
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,3 +64,8 @@ clean:
 # test over IPv4 and IPv6 (docs/deploy.md, "演练（deploy/rehearse.sh）").
 rehearse:
 	bash deploy/rehearse.sh
+
+# Fault drills on a PostgreSQL and a Redis of their own (workers killed, Redis and
+# PostgreSQL restarted mid-publish): prints lost and duplicated deliveries (docs/deploy.md, "故障演练").
+drills: install-dev
+	$(BIN)/python bench/drills.py
