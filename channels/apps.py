@@ -14,9 +14,10 @@ class ChannelsConfig(AppConfig):
         from . import adapters, checks, outbox
 
         outbox.connect()
-        from .web import refresh
+        from .web import page_cache, refresh
 
         refresh.connect()
+        page_cache.connect()
         setting_changed.connect(adapters.forget_adapters, dispatch_uid="portal_channels_adapters")
         register(checks.channel_adapters)
         register(checks.push_provider)

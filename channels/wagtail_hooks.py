@@ -20,6 +20,7 @@ from . import urls
 from .adapters import channel_label, get_adapter
 from .approval_message import announce_published_approvals, status_label
 from .models import Delivery
+from .web import page_cache
 from .wechat.html import TITLE_MAX
 from .wechat.rules import goes_to_wechat
 
@@ -154,3 +155,7 @@ def channel_settings_items(request, menu_items):
         menu_items.extend(
             item for item in get_adapter(channel).settings_menu_items() if item.is_shown(request)
         )
+
+
+# The rendered-page cache keeps only answers of pages whose type allows it.
+hooks.register("before_serve_page", page_cache.mark_page)

@@ -20,7 +20,8 @@ def site_is_secure(site):
 
 def get(site, path, *, user_agent="", query=None):
     """The response to an anonymous GET of `path` (with `query`, a dict) on `site`."""
-    client = Client(HTTP_HOST=site_host(site), HTTP_USER_AGENT=user_agent)
+    # no-cache: rendered now, never an answer a cache kept from before a publish.
+    client = Client(HTTP_HOST=site_host(site), HTTP_USER_AGENT=user_agent, HTTP_CACHE_CONTROL="no-cache")
     # The request's middleware activates the site's language: the caller's (an editor's
     # admin request, a worker's) is put back afterwards.
     with translation.override(translation.get_language()):

@@ -556,6 +556,11 @@ MONITOR_WECHAT_TEMPLATE_ID = os.environ.get("MONITOR_WECHAT_TEMPLATE_ID", "")
 # monitoring. Its middleware comes first: a probe is answered before host validation, the
 # HTTPS redirect, sessions, CSRF, django-axes and the site lookup (which needs the database).
 MIDDLEWARE.insert(0, "config.health.HealthCheckMiddleware")
+# The rendered-page cache (channels/web/page_cache.py): right after the health check, so a
+# hit skips the rest of the stack and what it keeps is the answer as the stack finished it.
+# Entries expire after PAGE_CACHE_SECONDS (0: off) and all at once on every publish.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+MIDDLEWARE.insert(1, "channels.web.page_cache.PageCacheMiddleware")
 # The queue check per TASKS backend class (a subclass matches too): dotted paths, the way
 # CHANNEL_ADAPTERS picks adapters. A backend without one fails the check until it is added.
 HEALTH_QUEUE_CHECKS = {

@@ -18,6 +18,9 @@ STORAGES = {
     "published": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 DEMO_ACCOUNTS_ENABLED = True
+# The rendered-page cache would keep pages across tests in the process's memory cache:
+# off, except in its own tests (tests/channels/test_page_cache.py).
+PAGE_CACHE_SECONDS = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The test database is thrown away: its commits need not wait for the disk.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"
