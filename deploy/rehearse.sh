@@ -41,6 +41,8 @@
 #   REHEARSE_WORKERS    RQ workers [2]
 #   REHEARSE_DELIVERY_TIMEOUT  seconds the publish may take to be delivered [600]
 #   REHEARSE_KEEP=1     leave the stack running after the smoke test
+#   REHEARSE_API_ANON_RATE  the app API's anonymous limit in portal.env, for a load test
+#                       from this machine (bench/load.py) [unset: the example's]
 set -euo pipefail
 umask 022
 
@@ -376,6 +378,8 @@ set_env "$ENV_FILE.new" REDIS_URL "redis://$REDIS_HOST:$REDIS_PORT/$REDIS_DB?soc
 # gunicorn: processes about the number of cores (docs/deploy.md).
 set_env "$ENV_FILE.new" GUNICORN_WORKERS "$(nproc)"
 set_env "$ENV_FILE.new" GUNICORN_THREADS 4
+# A load test from this one machine (bench/load.py) is one client to the API's limit.
+[ -z "${REHEARSE_API_ANON_RATE:-}" ] || set_env "$ENV_FILE.new" API_ANON_RATE "$REHEARSE_API_ANON_RATE"
 if grep -E '^[A-Z_]+=' "$ENV_FILE.new" | grep -q CHANGE-ME; then
   die "a CHANGE-ME value is left in $ENV_FILE"
 fi
