@@ -8,7 +8,7 @@ The drills get a stack of their own, so they never disturb the machine's servers
 PostgreSQL cluster made with initdb and a redis-server, both on free ports of 127.0.0.1
 with their files under var/drills/. Against them run, as deploy/systemd runs them,
 `--workers` RQ workers (`manage.py rqworker --job-class django_tasks_rq.Job
---with-scheduler default`) and the clock (`manage.py run_clock`), supervised the way
+--with-scheduler deliveries default`) and the clock (`manage.py run_clock`), supervised the way
 systemd's Restart= does (a process that exits is started again after a second). The
 settings (var/drills/drill_settings.py) are the development settings with RQ on that Redis,
 static publishing on (files under var/drills/published), the web channel and WeChat (its
@@ -229,8 +229,8 @@ def write_settings(folder, redis_url, purge_port, wechat_url):
 
             DEBUG = False
             CACHES = {{"default": {{"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": {redis_url!r}}}}}
-            RQ_QUEUES = {{"default": {{"URL": {redis_url!r}}}}}
-            TASKS = {{"default": {{"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}}}
+            RQ_QUEUES = {{"deliveries": {{"URL": {redis_url!r}}}, "default": {{"URL": {redis_url!r}}}}}
+            TASKS = {{"default": {{"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["deliveries", "default"]}}}}
             INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]  # noqa: F405
             STATIC_PUBLISHING = True
             STORAGES = {{**STORAGES, "published": {{"BACKEND": "channels.web.storage.PublishedFileStorage", "OPTIONS": {{"location": {str(folder / "published")!r}}}}}}}  # noqa: F405
@@ -353,7 +353,7 @@ def main():
         workers = [
             Supervised(
                 f"worker-{i}",
-                [*manage, "rqworker", "--job-class", "django_tasks_rq.Job", "--with-scheduler", "default"],
+                [*manage, "rqworker", "--job-class", "django_tasks_rq.Job", "--with-scheduler", "deliveries", "default"],
                 env,
                 log,
             )

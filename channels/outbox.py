@@ -45,6 +45,9 @@ from .models import Delivery
 logger = logging.getLogger(__name__)
 
 DELIVERY_PRIORITY = 10
+#: The queue deliveries go to where the backend has it (RQ in production, whose workers take
+#: it before "default"); backends without it use their default queue and `priority`.
+DELIVERY_QUEUE = "deliveries"
 #: The embedded worker sleeps this long when its queue is empty (run_worker's interval).
 IDLE_WAIT_LIMIT = 1.0
 
@@ -138,6 +141,8 @@ def enqueue(ids, run_after=None):
         channels = dict(Delivery.objects.filter(pk__in=ids).values_list("pk", "channel"))
     for pk in ids:
         task = deliver
+        if DELIVERY_QUEUE in backend.queues:
+            task = task.using(queue_name=DELIVERY_QUEUE)
         if backend.supports_priority:
             task = task.using(priority=priority(channels.get(pk)))
         if run_after is not None:

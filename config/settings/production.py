@@ -107,12 +107,14 @@ LOGGING = {
 }
 
 # Background tasks on RQ (django-tasks-rq) instead of the database queue. Workers:
-# `manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler default`
+# `manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler deliveries default`
 # (the scheduler runs deferred tasks: the outbox's retries with run_after), plus one
-# `manage.py run_clock` for the periodic tasks.
+# `manage.py run_clock` for the periodic tasks. RQ has no priorities: a worker takes from
+# its queues in the order named, so the outbox's deliveries (an editor waits for them)
+# have a queue of their own ahead of bulk work (search indexing of a whole import).
 INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]
-RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+RQ_QUEUES = {"deliveries": {"URL": REDIS_URL}, "default": {"URL": REDIS_URL}}
+TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["deliveries", "default"]}}
 
 # Superusers must log in with a second factor (sites/two_factor.py): one without an
 # authenticator is sent to set one up before anything else in the admin.

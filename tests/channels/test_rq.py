@@ -26,11 +26,14 @@ from channels.outbox import deliver
 
 now_result = deliver.enqueue(101)
 outbox.enqueue([102], run_after=timezone.now() + dt.timedelta(seconds=60))
+outbox.enqueue([103])
 queue = django_rq.get_queue("default")
+deliveries = django_rq.get_queue("deliveries")
 print(json.dumps({
     "backend": type(deliver.get_backend()).__name__,
     "queued": [job.args for job in queue.jobs],
-    "scheduled": len(ScheduledJobRegistry(queue=queue)),
+    "deliveries": [job.args for job in deliveries.jobs],
+    "scheduled": len(ScheduledJobRegistry(queue=deliveries)),
     "status": str(now_result.status),
 }))
 """
@@ -63,5 +66,13 @@ def test_production_settings_enqueue_deliveries_and_deferred_retries_on_redis(re
     )
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout.strip().splitlines()[-1])
-    assert report == {"backend": "RQBackend", "queued": [[101]], "scheduled": 1, "status": "READY"}
+    # The outbox's rows go to the deliveries queue, which workers take before "default"
+    # (bulk indexing); a deferred retry waits in that queue's scheduler.
+    assert report == {
+        "backend": "RQBackend",
+        "queued": [[101]],
+        "deliveries": [[103]],
+        "scheduled": 1,
+        "status": "READY",
+    }
     assert redis_db.dbsize() > 0
