@@ -12,6 +12,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from channels.web import page_cache
 from sites.client_address import client_address
 
 from .problems import bad_param, handle_exception, unknown_params
@@ -51,6 +52,9 @@ class ApiView(APIView):
     params = frozenset()
     #: Cache-Control of a successful answer; None → public, max-age=API_CACHE_MAX_AGE
     cache_control = None
+    #: Whether the rendered-page cache (channels/web/page_cache.py) may keep a successful
+    #: anonymous answer: public reads that change only when something is published.
+    page_cacheable = False
     last_modified = None
 
     def get_exception_handler(self):
@@ -77,6 +81,8 @@ class ApiView(APIView):
             return response
         response["Cache-Control"] = self.cache_control or f"public, max-age={settings.API_CACHE_MAX_AGE}"
         patch_vary_headers(response, ["Host"])
+        if self.page_cacheable:
+            page_cache.allow(request._request)
         response.render()
         etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
         response["ETag"] = etag

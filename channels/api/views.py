@@ -105,6 +105,7 @@ def site_payload(site, profile, lang):
 
 
 class SitesView(ApiView):
+    page_cacheable = True
     params = frozenset({"lang"})
 
     @extend_schema(
@@ -121,6 +122,7 @@ class SitesView(ApiView):
 
 
 class SiteDetailView(ApiView):
+    page_cacheable = True
     params = frozenset({"lang"})
 
     @extend_schema(summary="网站信息", parameters=[LANG_PARAM], responses=responses(doc.SiteSerializer))
@@ -137,6 +139,7 @@ class SiteDetailView(ApiView):
 
 
 class ColumnsView(ApiView):
+    page_cacheable = True
     params = frozenset({"site", "lang"})
 
     @extend_schema(
@@ -188,6 +191,7 @@ class ColumnsView(ApiView):
 
 
 class ItemsView(ApiView):
+    page_cacheable = True
     params = frozenset(
         {
             "site",
@@ -294,6 +298,7 @@ def _live_item(pk):
 
 
 class ItemDetailView(ApiView):
+    page_cacheable = True
     params = frozenset({"site", "lang"})
 
     @extend_schema(
@@ -355,6 +360,7 @@ class PreviewView(ApiView):
 
 
 class OrganisationsView(ApiView):
+    page_cacheable = True
     params = frozenset({"lang"})
 
     @extend_schema(
@@ -377,6 +383,7 @@ class OrganisationsView(ApiView):
 
 
 class CategoriesView(ApiView):
+    page_cacheable = True
     params = frozenset()
 
     @extend_schema(summary="主题分类", responses=responses(doc.CategoryListSerializer))

@@ -3,10 +3,15 @@ moment ago, so a page asked for again (a later page of a long list, a burst of r
 on one item while static publishing is off or the request bypasses the files) costs one
 cache read instead of routing, queries and templates.
 
-The same answers as static publishing keeps (channels/web/published.as_file: 200, HTML,
-no cookie set, not private, no CSRF token), of Wagtail pages whose type may be kept
-(`publish_as_file`), for readers who are not signed in; keyed by scheme, host, full path
-with query string and reading mode. Every publish, unpublish and `item_changed` moves the
+What is kept: answers of Wagtail pages whose type may be kept (`publish_as_file`) that
+static publishing would keep too (channels/web/published.as_file: 200, HTML, no cookie
+set, not private, no CSRF token), and the app API's public reads that say so
+(`allow()`: lists and details, not search, whose every request counts towards the hot
+terms, nor previews); for readers who are not signed in, send no credentials and no Origin
+(CORS answers differ per origin); keyed by scheme, host, full path with query string,
+reading mode and whether the client takes gzip. A stored answer with an ETag answers a
+matching If-None-Match with 304, as the view would. A hit is not counted against the API's
+anonymous rate limit: it costs the application nothing. Every publish, unpublish and `item_changed` moves the
 cluster's generation on, which retires every entry at once; an entry also expires after
 PAGE_CACHE_SECONDS (blocks that follow the clock: an interview going live). An answer is
 stored under the generation its request began in, so a render that read the database
@@ -66,7 +71,8 @@ def key(request, generation_number):
     except DisallowedHost:
         return None
     mode = request.COOKIES.get(A11Y_COOKIE, "")
-    raw = f"{request.scheme}://{host}{request.get_full_path()}|{mode}"
+    gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    raw = f"{request.scheme}://{host}{request.get_full_path()}|{mode}|{gzip}"
     digest = hashlib.sha256(raw.encode("utf-8")).hexdigest()
     return f"portal:page:{generation_number}:{digest}"
 
@@ -76,7 +82,14 @@ def may_look_up(request):
         request.method in ("GET", "HEAD")
         and SESSION_COOKIE_HINT not in request.COOKIES
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "Authorization" not in request.headers
+        and "Origin" not in request.headers
     )
+
+
+def allow(request):
+    """A view's answer to `request` may be kept (the app API's public reads call this)."""
+    request._portal_page_cacheable = True
 
 
 def connect():
@@ -113,15 +126,25 @@ class PageCacheMiddleware:
         fresh = "no-cache" in request.headers.get("Cache-Control", "")
         stored = None if fresh else cache().get(cache_key)
         if stored is not None:
-            status, headers, content = stored
-            response = HttpResponse(content if request.method == "GET" else b"", status=status)
-            for name, value in headers:
-                response[name] = value
-            return response
+            return self.answer(request, *stored)
         response = self.get_response(request)
         if self.storable(request, response):
             headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
             cache().set(cache_key, (response.status_code, headers, response.content), seconds())
+        return response
+
+    @staticmethod
+    def answer(request, status, headers, content):
+        response = HttpResponse(content if request.method == "GET" else b"", status=status)
+        for name, value in headers:
+            response[name] = value
+        etag = response.get("ETag")
+        if etag and etag in request.headers.get("If-None-Match", ""):
+            not_modified = HttpResponse(status=304)
+            for name in ("ETag", "Cache-Control", "Vary", "Last-Modified"):
+                if response.has_header(name):
+                    not_modified[name] = response[name]
+            return not_modified
         return response
 
     @staticmethod
@@ -131,4 +154,13 @@ class PageCacheMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             return False
-        return published.as_file(response) is not None
+        if response.get("Content-Type", "").startswith("text/html"):
+            return published.as_file(response) is not None
+        cache_control = response.get("Cache-Control", "")
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in cache_control
+            and "no-store" not in cache_control
+        )

@@ -130,3 +130,31 @@ def test_a_fresh_render_is_asked_for_with_no_cache(client, tree):
     type(article).objects.filter(pk=article.pk).update(title="数据库里的新标题")
     assert "数据库里的新标题" not in get(client, "/gzdt/item/").content.decode()  # the stored page
     assert "数据库里的新标题" in inprocess.get(site.site, "/gzdt/item/").content.decode()
+
+
+def test_the_app_apis_public_reads_are_kept_and_searches_are_not(client, tree):
+    first = get(client, "/api/v1/items/?page_size=5")
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        second = get(client, "/api/v1/items/?page_size=5")
+    assert len(queries) == 0 and second.content == first.content
+    assert second["ETag"] == first["ETag"] and second["Cache-Control"] == first["Cache-Control"]
+    # A client that has it gets a 304 from the stored answer, as from the view.
+    assert get(client, "/api/v1/items/?page_size=5", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    # Every search counts towards the hot terms: never answered from the cache.
+    get(client, "/api/v1/search/?q=稿件")
+    with CaptureQueriesContext(connection) as queries:
+        get(client, "/api/v1/search/?q=稿件")
+    assert len(queries) > 0
+    # Credentials or a cross-origin request: the view answers.
+    with CaptureQueriesContext(connection) as queries:
+        get(client, "/api/v1/items/?page_size=5", HTTP_ORIGIN="https://app.example.com")
+    assert len(queries) > 0
+
+
+def test_an_api_list_follows_a_publish(client, tree, django_capture_on_commit_callbacks):
+    _site, news, _article = tree
+    get(client, "/api/v1/items/?page_size=5")
+    with django_capture_on_commit_callbacks(execute=True):
+        make_article(news, title="接口里的新稿件", slug="api-new")
+    assert "接口里的新稿件" in get(client, "/api/v1/items/?page_size=5").content.decode()
