@@ -10,9 +10,10 @@ delivery succeeds at once. The purge runs in the outbox's worker, synchronously,
 
 import logging
 
+from django.contrib.contenttypes.models import ContentType
 from wagtail.contrib.frontend_cache.tasks import purge_urls_from_cache_task
 from wagtail.contrib.frontend_cache.utils import PurgeBatch, get_backends
-from wagtail.models import Page
+from wagtail.models import Page, ReferenceIndex
 
 from channels.adapters import ChannelAdapter, DeliveryError
 from channels.models import Delivery
@@ -51,10 +52,25 @@ def list_pages(page):
     return Page.objects.filter(pk__in=ids).order_by("path")
 
 
+def referring_pages(pages):
+    """Live pages whose content refers to any of `pages`, from Wagtail's reference index: a
+    topic's column feed (专题's 栏目信息 block) names a column, a related link or a rich-text
+    link names an item."""
+    page_type = ContentType.objects.get_for_model(Page)
+    ids = ReferenceIndex.objects.filter(
+        base_content_type=page_type, to_content_type=page_type, to_object_id__in=[str(p.pk) for p in pages]
+    ).values_list("object_id", flat=True)
+    return Page.objects.live().filter(pk__in=[int(pk) for pk in set(ids)])
+
+
 def showing_pages(page):
-    """`page`'s lists (list_pages) and its neighbours in its column, whose 上一篇/下一篇
-    links name it: every page whose rendering changes when `page` comes or goes."""
+    """`page`'s lists (list_pages), its neighbours in its column, whose 上一篇/下一篇 links
+    name it, and the pages that refer to it or to its lists (a topic's column feed): every
+    page whose rendering changes when `page` comes or goes."""
     pages = {p.pk: p for p in list_pages(page)}
+    for referring in referring_pages([page, *pages.values()]):
+        pages.setdefault(referring.pk, referring)
+    pages.pop(page.pk, None)
     # Only items of the listing index (they have a display time) have neighbours.
     if page.depth > 2 and getattr(page, "published_at", None) is not None:
         around = neighbours(page, page.get_parent().pk)

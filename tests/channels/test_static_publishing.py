@@ -224,3 +224,20 @@ def test_nothing_is_written_when_static_publishing_is_off(tree, folder, settings
         path.unlink()
     make_article(news, title="动态发布", slug="dynamic")
     assert not list(Path(folder).rglob("index.html"))
+
+
+def test_a_topic_showing_the_column_is_rewritten(tree, folder):
+    """A 专题's column feed names the column (Wagtail's reference index): a new item of that
+    column rewrites the topic's file too."""
+    from wagtail.images import get_image_model
+
+    from tests.channels.test_wap import png
+    from tests.factories import make_topic
+
+    site, news = tree
+    image = get_image_model().objects.create(title="会场", file=png("topic.png", size=(800, 600)))
+    policy = make_article(news, title="两会政策文件", slug="policy")
+    make_topic(site.home, column=news, policy=policy, images=[image], slug="lianghui")
+    assert read(folder, "lianghui") is not None
+    make_article(news, title="两会期间的新稿件", slug="lh-new")
+    assert "两会期间的新稿件" in read(folder, "lianghui")
