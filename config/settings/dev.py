@@ -1,5 +1,7 @@
 """Development settings: the embedded demo cluster `make serve` runs."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import INSTALLED_APPS
 
@@ -13,6 +15,10 @@ DEMO_ACCOUNTS_ENABLED = True
 # `make serve` listens on :8000; the demo sites are registered with that port so absolute
 # links between sites of the cluster work in the browser.
 DEMO_SITE_PORT = 8000
+
+# No rendered-page cache (channels/web/page_cache.py): the embedded cache is per process, and
+# the worker's publishes (scheduled ones) could not retire the web process's pages.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 
 # The demo cluster and the HTTP stand-ins (demo/): development and tests only.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo.apps.DemoConfig"]
