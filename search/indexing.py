@@ -136,10 +136,11 @@ def rebuild_statistics():
     add_counts(TermCount, COUNT_KEYS, recount_statistics())
 
 
-def update_counts(old_entries, new_entries):
+def update_counts(old_entries, new_entries, delta=None):
     """Move the index statistics from the old entries of some pages to their new ones:
-    TermCount (document frequency by site and type) and VocabularyTerm's df."""
-    delta = Counter()
+    TermCount (document frequency by site and type) and VocabularyTerm's df. `delta`:
+    changes already counted ({TermCount key: ±pages}, the bulk rebuild's)."""
+    delta = Counter(delta or {})
     for entry in old_entries:
         for key in _counted_keys(entry):
             delta[key] -= 1
@@ -247,6 +248,23 @@ def _restricted_paths():
     return list(PageViewRestriction.objects.values_list("page__path", flat=True))
 
 
+def build_entries(page_ids, sitemap, restricted=None):
+    """Unsaved IndexEntry rows of the live public pages among these ids."""
+    pages = list(Page.objects.filter(pk__in=page_ids).specific(defer=False))
+    restricted = _restricted_paths() if restricted is None else restricted
+    public = [p for p in pages if not any(p.path.startswith(r) for r in restricted)]
+    columns = with_parent_columns(column_ids_of(public))
+    return [e for e in (build_entry(p, sitemap, columns.get(p.pk, ())) for p in public) if e]
+
+
+def _save_entries(entries):
+    IndexEntry.objects.bulk_create(entries, batch_size=500)
+    IndexEntryColumn.objects.bulk_create(
+        [IndexEntryColumn(entry_id=e.page_id, column_id=c) for e in entries for c in set(e.column_ids)],
+        batch_size=1000,
+    )
+
+
 @transaction.atomic
 def index_pages(page_ids, sitemap=None, backend=None):
     """Bring the index in line with the current state of these pages: index the live
@@ -256,21 +274,13 @@ def index_pages(page_ids, sitemap=None, backend=None):
         return 0
     sitemap = sitemap or SiteMap()
     backend = backend or get_backend()
-    pages = list(Page.objects.filter(pk__in=page_ids).specific(defer=False))
-    restricted = _restricted_paths()
-    public = [p for p in pages if not any(p.path.startswith(r) for r in restricted)]
-    columns = with_parent_columns(column_ids_of(public))
-    entries = [e for e in (build_entry(p, sitemap, columns.get(p.pk, ())) for p in public) if e]
+    entries = build_entries(page_ids, sitemap)
     old = IndexEntry.objects.filter(pk__in=page_ids).only(*_COUNTED_FIELDS)
     update_counts(old, entries)
     # only("pk"): the delete collects the rows it removes, and an entry carries up to
     # MAX_TEXT characters of text that nothing here needs.
     IndexEntry.objects.filter(pk__in=page_ids).only("pk").delete()
-    IndexEntry.objects.bulk_create(entries, batch_size=500)
-    IndexEntryColumn.objects.bulk_create(
-        [IndexEntryColumn(entry_id=e.page_id, column_id=c) for e in entries for c in set(e.column_ids)],
-        batch_size=1000,
-    )
+    _save_entries(entries)
     indexed = {e.page_id for e in entries}
     gone = [pk for pk in page_ids if pk not in indexed]
     if gone:
@@ -294,3 +304,78 @@ def indexable_pages(site=None):
     if site is not None:
         qs = qs.descendant_of(site.root_page, inclusive=True)
     return qs.order_by("path").values_list("pk", flat=True)
+
+
+class Rebuild:
+    """A full rebuild of the index (`search_reindex` without --site, bench/search.py):
+
+        with Rebuild() as rebuild:
+            for batch in batches:
+                rebuild.add(batch)
+
+    With a backend ranking from posting lists (SQLite, PostgreSQL) it is a bulk load:
+    everything indexed is emptied first; each batch of pages is analysed and appended
+    (entries, their columns, the backend's own index and postings) in one transaction
+    without the per-page deletes and statistics updates of `index_pages`; the rank index
+    of the postings is dropped while they load and built once at the end (a sort instead
+    of a random B-tree insert per posting, which is what slowed indexing as the index
+    grew); the statistics (TermCount, VocabularyTerm df) are counted in memory and
+    written once, in key order, at the end. On SQLite the load runs with
+    `synchronous=OFF` and a large page cache, restored afterwards. While it runs, searches
+    see a partial index without its rank index: a rebuild is for a quiet hour (or a new
+    cluster). The end runs even after an error, so an interrupted rebuild still leaves a
+    consistent (partial) index with its rank index and statistics.
+
+    Any other backend (Elasticsearch builds a new index behind its alias) goes through
+    `index_pages` batch by batch."""
+
+    BATCH = 1000
+
+    def __init__(self, backend=None, sitemap=None):
+        from .backends.postings import PostingsBackend
+
+        self.backend = backend or get_backend()
+        self.sitemap = sitemap
+        self.bulk = isinstance(self.backend, PostingsBackend)
+        self.counts = Counter()
+        self.indexed = 0
+
+    def __enter__(self):
+        self.sitemap = self.sitemap or SiteMap()
+        self.restricted = _restricted_paths()
+        if self.bulk:
+            with transaction.atomic(), connection.cursor() as cursor:
+                for model in (IndexEntryColumn, IndexEntry, TermCount):
+                    cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608 - a model's table
+                VocabularyTerm.objects.filter(df__gt=0).update(df=0)
+                self.backend.clear()
+            self.backend.begin_bulk()
+        return self
+
+    def add(self, page_ids):
+        """Index these pages (ids of pages not indexed yet). Returns the number indexed."""
+        page_ids = list(page_ids)
+        if not page_ids:
+            return 0
+        if not self.bulk:
+            n = index_pages(page_ids, sitemap=self.sitemap, backend=self.backend)
+        else:
+            with transaction.atomic():
+                entries = build_entries(page_ids, self.sitemap, self.restricted)
+                for entry in entries:
+                    self.counts.update(_counted_keys(entry))
+                _save_entries(entries)
+                self.backend.add(entries)
+            n = len(entries)
+        self.indexed += n
+        return n
+
+    def __exit__(self, *exc):
+        if self.bulk:
+            try:
+                with transaction.atomic():
+                    update_counts([], [], delta=self.counts)
+            finally:
+                self.counts = Counter()
+                self.backend.end_bulk()
+        return False

@@ -201,6 +201,8 @@ def _answer(q, language, params, page, page_size):
     answer = {
         "query": q,
         "count": 0,
+        # True when `count` and the facets are an estimate (Hits.estimated): 约 N 条.
+        "count_estimated": False,
         "results": [],
         "suggestion": None,
         "results_for": None,
@@ -230,6 +232,7 @@ def _answer(q, language, params, page, page_size):
     labels = type_labels(language)
     pattern = _highlighter(_surface_terms(q, expanded), language)
     answer["count"] = hits.total
+    answer["count_estimated"] = hits.estimated
     answer["results"] = [
         {
             "id": e.page_id,
@@ -280,7 +283,13 @@ def _with_exact(query, exact):
         and (not query.content_type or e.content_type == query.content_type)
     ]
     ranked = shown + [pk for pk in hits.ids if pk not in shown]
-    return Hits(ids=ranked[first:end], total=hits.total + extra, facets=hits.facets, present=hits.present)
+    return Hits(
+        ids=ranked[first:end],
+        total=hits.total + extra,
+        facets=hits.facets,
+        present=hits.present,
+        estimated=hits.estimated,
+    )
 
 
 def _surface_terms(q, terms):

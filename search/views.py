@@ -22,9 +22,10 @@ from .analysis import EN, clean_query
 from .language import analysis_language, from_django, to_django
 
 
-def labels(language, count=None):
+def labels(language, count=None, estimated=False):
     """The search page's labels in an analysis language (ZH, EN: the site's, or the one
-    `lang` asks for), and the result count's sentence when `count` is given."""
+    `lang` asks for), and the result count's sentence when `count` is given: 约 N 条 when
+    it is an estimate (a several-term query matching too many pages to count cheaply)."""
     with translation.override(to_django(language)):
         names = {
             "title": pgettext("search page", "Search"),
@@ -57,7 +58,9 @@ def labels(language, count=None):
             "site": pgettext("search filter", "Website"),
             "clear": pgettext("search filter", "Clear filters"),
         }
-        if count is not None:
+        if count is not None and estimated:
+            names["found"] = gettext("About %(count)s results") % {"count": count}
+        elif count is not None:
             names["found"] = gettext("%(count)s results") % {"count": count}
     return names
 
@@ -194,7 +197,11 @@ def search_page(request):
             "params": params,
             "hot_terms": service.hot_terms(params.language),
             "current_site": site,
-            "labels": labels(params.language, answer["count"] if answer else None),
+            "labels": labels(
+                params.language,
+                answer["count"] if answer else None,
+                estimated=bool(answer and answer.get("count_estimated")),
+            ),
             "search": page_context(request, params, filters, answer, scope),
         },
     )

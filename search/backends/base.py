@@ -36,6 +36,9 @@ class Hits:
     # without extra work (the database backends read it with the statistics); None: not
     # known. "您是不是要找" needs no lookup for a query that is itself an index term.
     present: list | None = None
+    # Whether `total` and the facets are an estimate (a several-term query matching too
+    # many pages to count cheaply, search/backends/postings.py): shown as 约 N 条.
+    estimated: bool = False
 
 
 def split_facets(rows, query):

@@ -10,6 +10,14 @@ from ..analysis import LANGUAGES
 from . import postings
 from .sql import ENTRY_TABLE, delete_ids, facet_rows, filter_sql
 
+# Page cache during a bulk rebuild, in KiB (negative: SQLite's unit for a size in KiB).
+BULK_CACHE_KIB = -512 * 1024
+
+
+def _pragma(cursor, name):
+    cursor.execute(f"PRAGMA {name}")
+    return cursor.fetchone()[0]
+
 
 def fts_table(language):
     if language not in LANGUAGES:
@@ -32,6 +40,29 @@ class SQLiteBackend(postings.PostingsBackend):
                 cursor.executemany(
                     f"INSERT INTO {fts_table(lang)} (rowid, title, body) VALUES (%s, %s, %s)", rows
                 )
+
+    def begin_bulk(self):
+        """No fsync while the rebuild loads (a crash means running it again) and a page
+        cache big enough for the FTS5 segments and the postings' primary key."""
+        super().begin_bulk()
+        with connection.cursor() as cursor:
+            self._pragmas = {"cache_size": _pragma(cursor, "cache_size")}
+            cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+            # SQLite refuses to change it inside a transaction (a rebuild run inside one:
+            # the tests).
+            if not connection.in_atomic_block:
+                self._pragmas["synchronous"] = _pragma(cursor, "synchronous")
+                cursor.execute("PRAGMA synchronous = OFF")
+
+    def end_bulk(self):
+        try:
+            super().end_bulk()
+        finally:
+            saved = getattr(self, "_pragmas", None) or {}
+            with connection.cursor() as cursor:
+                for name, value in saved.items():
+                    cursor.execute(f"PRAGMA {name} = {int(value)}")
+            self._pragmas = None
 
     def drop(self, cursor, page_ids):
         for lang in LANGUAGES:

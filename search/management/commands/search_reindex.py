@@ -28,6 +28,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--site", help="只重建此网站（主机名或编号）")
         parser.add_argument("--no-progress", action="store_true", help="不显示进度条")
+        parser.add_argument(
+            "--in-place",
+            action="store_true",
+            help="逐批替换现有索引（重建期间检索照常可用，但较慢）；默认清空后批量重建",
+        )
 
     def handle(self, *args, **options):
         site = find_site(options["site"]) if options["site"] else None
@@ -47,11 +52,19 @@ class Command(BaseCommand):
         sitemap = indexing.SiteMap()
         indexed = 0
         with tqdm(total=len(ids), unit="页", disable=options["no_progress"], file=self.stderr) as bar:
-            for start in range(0, len(ids), BATCH):
-                batch = ids[start : start + BATCH]
-                with transaction.atomic():
-                    indexed += indexing.index_pages(batch, sitemap=sitemap, backend=backend)
-                bar.update(len(batch))
+            if site is None and not options["in_place"]:
+                # The whole cluster: a bulk load into the emptied index (indexing.Rebuild).
+                with indexing.Rebuild(backend=backend, sitemap=sitemap) as rebuild:
+                    for start in range(0, len(ids), rebuild.BATCH):
+                        batch = ids[start : start + rebuild.BATCH]
+                        indexed += rebuild.add(batch)
+                        bar.update(len(batch))
+            else:
+                for start in range(0, len(ids), BATCH):
+                    batch = ids[start : start + BATCH]
+                    with transaction.atomic():
+                        indexed += indexing.index_pages(batch, sitemap=sitemap, backend=backend)
+                    bar.update(len(batch))
         if site is None:
             for language in LANGUAGES:
                 backend.end_rebuild(language)
