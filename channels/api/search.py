@@ -61,6 +61,9 @@ class FacetsSerializer(s.Serializer):
 class SearchAnswerSerializer(s.Serializer):
     query = s.CharField()
     count = s.IntegerField()
+    count_estimated = s.BooleanField(
+        help_text="count 是否为估计数（多个检索词匹配的信息过多时估计，网页显示为“约 N 条”）；结果本身总是准确排序的"
+    )
     results = SearchResultSerializer(many=True)
     suggestion = s.CharField(
         allow_null=True, help_text="“您是不是要找”：拼写相近的检索词，或无结果时的热门搜索词"

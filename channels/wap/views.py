@@ -307,7 +307,11 @@ def search_view(request):
             first_number=(params.page - 1) * SEARCH_PAGE_SIZE + 1,
             # The advanced search, notes and links that keep every filter (search/views.py).
             search=page_context(request, params, filters, answer),
-            search_labels=search_labels(params.language, answer["count"] if answer else None),
+            search_labels=search_labels(
+                params.language,
+                answer["count"] if answer else None,
+                estimated=bool(answer and answer.get("count_estimated")),
+            ),
             full_url=reverse("search") + (f"?{request.GET.urlencode()}" if request.GET else ""),
         ),
     )
