@@ -6,8 +6,14 @@ they write to. The scripts import this module first, as `_bootstrap` (running
 `python bench/<script>.py` puts bench/ first on sys.path).
 """
 
+import contextlib
 import os
+import socket
+import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,3 +75,57 @@ def setup_test_database(name):
     path = Path(os.environ.setdefault("SQLITE_TEST_PATH", str(VAR / f"bench_{name}.sqlite3")))
     path.parent.mkdir(parents=True, exist_ok=True)
     setup_django("config.settings.test")
+
+
+def free_port(host="127.0.0.1"):
+    """A TCP port nothing listens on at `host` now (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def gunicorn(env, workers, host, path="/", *, timeout=30):
+    """gunicorn serving the project (config.wsgi) with `workers` sync workers on a free port
+    of 127.0.0.1, in the environment `env` (its DJANGO_SETTINGS_MODULE and database). Yields
+    the port once `path` answers 200 to a GET with the Host header `host`; raises if
+    gunicorn exits or does not answer within `timeout` seconds. Stopped on leaving (also
+    on an error)."""
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603 - our own gunicorn and project
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    try:
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})  # noqa: S310
+        deadline = time.monotonic() + timeout
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with {server.returncode}")
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - 127.0.0.1
+                    if response.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not answer {path} within {timeout} s")
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

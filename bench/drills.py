@@ -58,12 +58,6 @@ FINAL = ("delivered", "failed", "superseded")
 CHANNELS = ["web", "wechat"]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def as_postgres(argv):
     """initdb and pg_ctl refuse to run as root: run them as the postgres user then."""
     return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
@@ -74,7 +68,7 @@ class Postgres:
 
     def __init__(self, folder):
         self.data = folder / "pg"
-        self.port = free_port()
+        self.port = _bootstrap.free_port()
         self.log = folder / "postgres.log"
         folder.mkdir(parents=True, exist_ok=True)
         if os.geteuid() == 0:
@@ -125,7 +119,7 @@ class Redis:
 
     def __init__(self, folder):
         self.folder = folder
-        self.port = free_port()
+        self.port = _bootstrap.free_port()
         self.start()
 
     def start(self):
@@ -353,7 +347,15 @@ def main():
         workers = [
             Supervised(
                 f"worker-{i}",
-                [*manage, "rqworker", "--job-class", "django_tasks_rq.Job", "--with-scheduler", "deliveries", "default"],
+                [
+                    *manage,
+                    "rqworker",
+                    "--job-class",
+                    "django_tasks_rq.Job",
+                    "--with-scheduler",
+                    "deliveries",
+                    "default",
+                ],
                 env,
                 log,
             )

@@ -21,7 +21,6 @@ The script prints figures; it asserts nothing about time.
 """
 
 import argparse
-import contextlib
 import datetime as dt
 import http.cookiejar
 import os
@@ -240,8 +239,8 @@ def run_http(args):
         ("a fast hasher (MD5), to show the rest of a submission's cost", {"BENCH_FAST_HASHER": "1"}),
     ):
         print(f"query password hashed with {label}:")
-        with gunicorn({**env, **extra}, args.workers) as base:
-            measure_http(base, args)
+        with _bootstrap.gunicorn({**env, **extra}, args.workers, HOST, MAILBOX_PATH) as port:
+            measure_http(f"http://127.0.0.1:{port}", args)
     check = subprocess.run(  # noqa: S603
         [*manage, "shell", "-c", "from interaction.mailbox import Letter; print(Letter.objects.count(), "
          "Letter.objects.values('tracking_code').distinct().count())"],
@@ -249,38 +248,6 @@ def run_http(args):
     )  # fmt: skip
     stored, unique = check.stdout.strip().splitlines()[-1].split()
     print(f"letters stored {stored}, unique tracking codes {unique}")
-
-
-@contextlib.contextmanager
-def gunicorn(env, workers):
-    """gunicorn serving the project on a free port of 127.0.0.1; yields its base URL."""
-    port = 8000 + random.randint(100, 800)  # noqa: S311 - a port, not a secret
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn and project
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=_bootstrap.ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if http_get(urllib.request.build_opener(), base + MAILBOX_PATH)[0] == 200:
-                    break
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.2)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def measure_http(base, args):

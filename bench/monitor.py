@@ -33,13 +33,10 @@ The script prints figures; it asserts nothing about time.
 """
 
 import argparse
-import contextlib
 import datetime as dt
 import functools
 import os
 import random
-import socket
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -132,55 +129,6 @@ def build_site(pages):
         made[index].append(article.pk)
         written.append((article.pk, title))
     return provisioned.site
-
-
-# -- gunicorn --------------------------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
-def gunicorn(env, workers):
-    """gunicorn serving the project on a free port of 127.0.0.1; yields the port once the
-    site's home page answers."""
-    import requests
-
-    port = free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own gunicorn and project
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "config.wsgi",
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        cwd=_bootstrap.ROOT,
-    )
-    try:
-        for _ in range(150):
-            if server.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {server.returncode}")
-            try:
-                response = requests.get(f"http://127.0.0.1:{port}/", headers={"Host": HOST}, timeout=5)
-                if response.status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("gunicorn did not answer within 30 s")
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 # -- measuring -------------------------------------------------------------------------------
@@ -327,7 +275,7 @@ def main():
     print(f"{args.pages} live pages built on PostgreSQL {PG_DB} in {time.perf_counter() - started:.0f} s")
 
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "PYTHONPATH": str(_bootstrap.ROOT)}
-    with gunicorn(env, args.workers) as port:
+    with _bootstrap.gunicorn(env, args.workers, HOST) as port:
         print(f"gunicorn: {args.workers} sync workers on 127.0.0.1:{port}", flush=True)
         measure(site, port, args)
 

@@ -1,0 +1,198 @@
+"""Dynamic-path benchmark: what gunicorn itself answers (no nginx, no published files), over
+HTTP with wrk, against Wagtail's own floor measured beside it in the same run.
+
+    .venv/bin/python bench/dynamic.py [--articles 20000] [--seconds 10] [--rounds 2]
+
+Builds the PostgreSQL database `bench_dynamic` on BENCH_PG_URL (dropped and created again)
+with one site, a column of `--articles` articles (bench/pages.add_articles) plus one
+article published through the page API with a real body, and beside it the same title and
+body as a bare Wagtail page (bench/vanilla: a RichTextField and a ten-line template,
+installed only by this benchmark's settings). Then it starts gunicorn with 2 sync workers
+(bench/dynamic_settings.py: the development settings without DEBUG, the cache on Redis
+database 12 as production has it, the API's anonymous limit lifted) twice: with the
+rendered-page cache off (PAGE_CACHE_SECONDS=0: every request routed, queried and
+rendered) and on (the default, 60 s). Each time wrk (-t2 -c8, `--seconds` per URL,
+`--rounds` rounds back to back) asks for:
+
+  bare      the bare Wagtail page (the baseline), always rendered (it asks for no-cache,
+            so the portal's page cache, which would keep it too, stays out)
+  article   the same article as the portal renders it
+  column 1  the column's first page;  column 500  its page 500
+  api list  /api/v1/items/?page_size=20 (newest first) and its cursor page at depth 10,000
+  v2 list   Wagtail API v2 /api/v2/pages/?type=cms.ArticlePage&limit=20 and offset=10000
+
+and prints requests/s and the ratios the issue names: article ÷ bare, column 500 ÷ column
+1, api ÷ v2 at the top and at depth 10,000. It asserts nothing about time.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import _bootstrap
+
+# `python bench/dynamic.py` puts bench/ first on sys.path, where bench/search.py would hide
+# the `search` app.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+HOST = "www.dynbench.localhost"
+PG_DB = "bench_dynamic"
+SETTINGS = "bench.dynamic_settings"
+PARAGRAPHS = [
+    "2014年上半年，市电子政务中心围绕市委、市政府中心工作，进一步推进政府网站集约化建设。",
+    "全市政府网站群平台运行稳定，市直部门和县市区网站统一部署、统一管理、统一安全防护。",
+    "政府信息公开目录系统全面上线，主动公开政府信息，依申请公开渠道畅通。",
+]
+TITLE = "郴州市召开全市电子政务工作会议"
+
+
+def build(articles):
+    from django.db import connection
+    from wagtail.models import Page
+
+    from bench.pages import add_articles
+    from bench.vanilla.models import BarePage
+    from cms.models import ArticlePage, ColumnPage
+    from sites.provisioning import provision_site, remove_placeholder_site
+
+    remove_placeholder_site()
+    site = provision_site(
+        hostname=HOST,
+        site_name="郴州市人民政府",
+        site_code="4310009902",
+        host_organisation="郴州市人民政府办公室",
+    )
+    column = ColumnPage(title="工作动态", slug="gzdt", show_in_menus=True)
+    site.home.add_child(instance=column)
+    column.save_revision().publish()
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS * 3)
+    base = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
+    add_articles(
+        column,
+        (
+            {
+                "title": f"郴州市推进电子政务建设工作动态（第{n}期）",
+                "slug": f"a-{n}",
+                "published_at": base + dt.timedelta(minutes=10 * n),
+                "body": [{"type": "paragraph", "value": body}],
+                "summary": PARAGRAPHS[0],
+                "source": "郴州市电子政务中心",
+            }
+            for n in range(1, articles + 1)
+        ),
+    )
+    article = ArticlePage(
+        title=TITLE,
+        slug="item",
+        summary=PARAGRAPHS[0],
+        body=[{"type": "paragraph", "value": body}],
+        source="郴州市电子政务中心",
+        published_at=base + dt.timedelta(minutes=10 * (articles // 2)),
+    )
+    column.add_child(instance=article)
+    article.save_revision().publish()
+    bare = BarePage(title=TITLE, slug="bare", body=body)
+    site.home.add_child(instance=bare)
+    bare.save_revision().publish()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return Page.objects.get(pk=column.pk)
+
+
+def cursor_at(port, depth):
+    """The v1 list's `next` address after `depth` items (followed 100 at a time)."""
+    path = "/api/v1/items/?page_size=100"
+    for _ in range(depth // 100):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": HOST})  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - 127.0.0.1
+            path = re.sub(r"^https?://[^/]+", "", json.loads(response.read())["next"])
+    return path.replace("page_size=100", "page_size=20")
+
+
+def wrk(port, path, seconds, headers=()):
+    extra = [arg for header in headers for arg in ("-H", header)]
+    out = subprocess.run(  # noqa: S603 - wrk against our own server
+        [
+            shutil.which("wrk") or "wrk",
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            "-H",
+            f"Host: {HOST}",
+            *extra,
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rate, int(bad.group(1)) if bad else 0
+
+
+def measure(env, seconds, rounds, label):
+    with _bootstrap.gunicorn(env, 2, HOST, "/gzdt/item/") as port:
+        deep = cursor_at(port, 10_000)
+        urls = {
+            "bare": "/bare/",
+            "article": "/gzdt/item/",
+            "column 1": "/gzdt/",
+            "column 500": "/gzdt/?page=500",
+            "api list": "/api/v1/items/?page_size=20",
+            "api depth 10000": deep,
+            "v2 list": "/api/v2/pages/?type=cms.ArticlePage&limit=20",
+            "v2 depth 10000": "/api/v2/pages/?type=cms.ArticlePage&limit=20&offset=10000",
+        }
+        for round_number in range(1, rounds + 1):
+            rates = {}
+            for name, path in urls.items():
+                # Wagtail's floor is Wagtail rendering the page: the bare page asks for a
+                # fresh answer, so the portal's page cache (which would keep it too) stays out.
+                headers = ["Cache-Control: no-cache"] if name == "bare" else []
+                rates[name], bad = wrk(port, path, seconds, headers)
+                note = f"  ({bad} answers not 2xx/3xx)" if bad else ""
+                print(
+                    f"  [{label}, round {round_number}] {name:<16} {rates[name]:>9.1f} req/s{note}",
+                    flush=True,
+                )
+            print(
+                f"  [{label}, round {round_number}] article ÷ bare Wagtail {rates['article'] / rates['bare']:.2f}"
+                f" (≥ 0.8);  column 500 ÷ column 1 {rates['column 500'] / rates['column 1']:.2f} (≥ 0.8);"
+                f"  api ÷ v2 {rates['api list'] / rates['v2 list']:.2f} (≥ 3) and at depth 10,000"
+                f" {rates['api depth 10000'] / rates['v2 depth 10000']:.2f} (≥ 20)",
+                flush=True,
+            )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=20_000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": SETTINGS, "PYTHONPATH": str(_bootstrap.ROOT)}
+    env["DATABASE_URL"] = _bootstrap.fresh_postgres(PG_DB)
+    os.environ.update(env)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=_bootstrap.ROOT, env=env, check=True)  # noqa: S603
+    _bootstrap.setup_django(SETTINGS)
+    build(args.articles)
+    import redis
+
+    redis.Redis.from_url("redis://127.0.0.1:6379/12").flushdb()
+    print(
+        f"{args.articles + 1} articles on PostgreSQL; gunicorn 2 workers; wrk -t2 -c8 {args.seconds} s per URL"
+    )
+    for label, seconds_kept in (("page cache off", "0"), ("page cache on", "60")):
+        measure({**env, "PAGE_CACHE_SECONDS": seconds_kept}, args.seconds, args.rounds, label)
+
+
+if __name__ == "__main__":
+    main()

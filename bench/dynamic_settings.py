@@ -1,0 +1,26 @@
+"""Settings of bench/dynamic.py's gunicorn workers and builder: the development settings on
+the benchmark's PostgreSQL database, without DEBUG, with the cache on Redis (database 12)
+as production has it, Wagtail's bare page type (bench/vanilla) installed, the API's
+anonymous limit lifted (one load generator is one client) and static files from the finders."""
+
+import os
+
+from config.settings.dev import *  # noqa: F403
+from config.settings.dev import INSTALLED_APPS, REST_FRAMEWORK
+
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+INSTALLED_APPS = [*INSTALLED_APPS, "bench.vanilla"]
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/12",
+    }
+}
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}), "portal_api_anon": None},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = False
