@@ -206,7 +206,8 @@ def test_nginx_accepts_the_configuration(tmp_path, site_file):
 
 class StandIn(BaseHTTPRequestHandler):
     """The application: answers every request with what it received, as JSON, and sends
-    an HSTS header of its own (nginx must replace it, not add a second)."""
+    an HSTS header of its own (nginx must replace it, not add a second) and the
+    Cache-Control of a public page."""
 
     def answer(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -225,6 +226,8 @@ class StandIn(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Strict-Transport-Security", "max-age=1")
+        # As the application marks public pages (config/http_cache.py).
+        self.send_header("Cache-Control", "public, no-cache")
         self.end_headers()
         self.wfile.write(body)
 
