@@ -50,6 +50,15 @@ def refresh_pages(page_ids):
 
 
 @task()
+def bake_batch(page_ids):
+    """Write the files of these live pages (publish_static --queue: the cluster's pages in
+    batches, spread over every worker)."""
+    if not published.enabled():
+        return 0
+    return len(bake(Page.objects.live().filter(pk__in=page_ids).order_by("path").specific()))
+
+
+@task()
 def refresh_home_pages():
     """Periodic: rewrite every site's home page, whose blocks may follow the clock."""
     if not published.enabled():

@@ -241,3 +241,15 @@ def test_a_topic_showing_the_column_is_rewritten(tree, folder):
     assert read(folder, "lianghui") is not None
     make_article(news, title="两会期间的新稿件", slug="lh-new")
     assert "两会期间的新稿件" in read(folder, "lianghui")
+
+
+def test_publish_static_can_spread_the_work_over_the_workers(tree, folder, capsys):
+    site, news = tree
+    make_article(news, title="排队写出的稿件", slug="queued")
+    for path in Path(folder).rglob("index.html"):
+        path.unlink()
+    call_command("publish_static", "--site", HOST, "--queue", "--batch", "2")
+    assert "批放入后台任务队列" in capsys.readouterr().out
+    # The test settings run tasks at once: the batches are written.
+    assert "排队写出的稿件" in read(folder, "gzdt", "queued")
+    assert read(folder) and read(folder, "gzdt")
