@@ -85,9 +85,9 @@ def collect(base, context, limit=200):
             if parts.netloc == host and not parts.query and parts.path.endswith("/"):
                 if not parts.path.startswith(("/admin/", "/api/", "/search/", "/wap/", "/documents/")):
                     queue.append(parts.path)
-    items = json.loads(fetch(urljoin(base, "/api/v1/items/?limit=50"), context)).get("results", [])
+    items = json.loads(fetch(urljoin(base, "/api/v1/items/?page_size=50"), context)).get("results", [])
     columns = sorted({p for p in pages if p.count("/") == 2 and p != "/"})
-    api = ["/api/v1/items/?limit=20"] + [f"/api/v1/items/{item['id']}/" for item in items[:30]]
+    api = ["/api/v1/items/?page_size=20"] + [f"/api/v1/items/{item['id']}/" for item in items[:30]]
     words = {w for item in items for w in re.findall(r"[\u4e00-\u9fff]{2,4}", item.get("title", ""))}
     try:
         hot = [
@@ -113,8 +113,7 @@ function setup(thread)
 end
 
 function init(args)
-  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
-  stats = {}
+  math.randomseed(os.time() + (tonumber(args and args[1]) or 0))
 end
 
 request = function()
@@ -123,30 +122,25 @@ request = function()
   return wrk.format("GET", paths[i])
 end
 
+-- Per-thread counts as plain global numbers (n_<kind>, bad_<kind>): wrk copies numbers
+-- between its threads' Lua states, and crashed here copying a table.
 response = function(status, headers, body)
-  local entry = stats[current] or {n = 0, bad = 0}
-  entry.n = entry.n + 1
-  if status >= 400 then entry.bad = entry.bad + 1 end
-  stats[current] = entry
+  _G["n_" .. current] = (_G["n_" .. current] or 0) + 1
+  if status >= 400 then _G["bad_" .. current] = (_G["bad_" .. current] or 0) + 1 end
 end
 
 function done(summary, latency, requests)
-  local totals = {}
-  for _, thread in ipairs(threads) do
-    local s = thread:get("stats")
-    for kind, entry in pairs(s or {}) do
-      local t = totals[kind] or {n = 0, bad = 0}
-      t.n = t.n + entry.n
-      t.bad = t.bad + entry.bad
-      totals[kind] = t
-    end
-  end
   io.write("@@summary ", summary.requests, " ", summary.duration, " ",
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, " ",
     summary.errors.status, "\n")
   io.write("@@latency ", latency:percentile(50), " ", latency:percentile(95), " ", latency:percentile(99), " ", latency.max, "\n")
-  for kind, t in pairs(totals) do
-    io.write("@@kind ", kind, " ", t.n, " ", t.bad, "\n")
+  for _, kind in ipairs(%(names)s) do
+    local n, bad = 0, 0
+    for _, thread in ipairs(threads) do
+      n = n + (thread:get("n_" .. kind) or 0)
+      bad = bad + (thread:get("bad_" .. kind) or 0)
+    end
+    io.write("@@kind ", kind, " ", n, " ", bad, "\n")
   end
 end
 """
@@ -168,7 +162,10 @@ def write_script(paths_by_kind):
             kinds.append(kind)
     OUT.mkdir(parents=True, exist_ok=True)
     script = OUT / "mix.lua"
-    script.write_text(LUA % {"paths": lua_list(paths), "kinds": lua_list(kinds)}, encoding="utf-8")
+    script.write_text(
+        LUA % {"paths": lua_list(paths), "kinds": lua_list(kinds), "names": lua_list(list(MIX))},
+        encoding="utf-8",
+    )
     return script
 
 
