@@ -23,6 +23,7 @@ from wagtail.models import Page
 
 from .page_forms import PageForm
 from .review_gate import ReviewGatedPage
+from .tree import cached_parent
 
 #: Sent by a content app when an item's public content changed without a new revision.
 #: Arguments: sender (the page model), page_id.
@@ -183,9 +184,12 @@ def _import(path):
 
 
 def parent_column(page):
-    """The column a page stands in (its parent, if that is a column of any kind), reading
-    only the parent's title and type: one query."""
+    """The column a page stands in (its parent, if that is a column of any kind): the
+    parent routing handed down (no query), else its title and type in one query."""
     ColumnPage = apps.get_model("cms", "ColumnPage")  # by name: cms.pages imports this module
+    parent = cached_parent(page)
+    if isinstance(parent, ColumnPage):
+        return parent
     parent_path = page.path[: -page.steplen]
     return ColumnPage.objects.filter(path=parent_path).only("title", "column_type").first()
 

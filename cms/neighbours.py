@@ -2,15 +2,35 @@
 
 The column's list is the listing index (cms.listing.ColumnListing, ordered by column,
 -published_at, -article), so each neighbour is one step along that index from the
-article's own place (its published_at), and both pages' titles and URLs are one more
-query by primary key: three queries whatever the column's length.
+article's own place (its published_at), read together with the neighbouring page itself:
+one query whatever the column's length.
 """
 
 from dataclasses import dataclass
 
+from django.db import connection
 from wagtail.models import Page
 
 from .listing import ColumnListing
+
+# One statement for both neighbours: each side is one step along the listing index from the
+# article's place, joined to the page for what a link needs (its title and URL) and what
+# `specific` needs; other fields load on first use (raw() defers them). Written as SQL
+# because the ORM spent longer compiling two such queries than the database answering them.
+_SIDE = """
+SELECT %s AS side, p.id, p.title, p.url_path, p.path, p.depth, p.locale_id, p.content_type_id, p.live
+FROM {page} p WHERE p.id = (
+  SELECT l.article_id FROM {listing} l
+  WHERE l.column_id = %s AND l.published_at {cmp} %s AND NOT (l.published_at = %s AND l.article_id {tie} %s)
+  ORDER BY l.published_at {order}, l.article_id {order} LIMIT 1
+)"""
+
+
+def _statement():
+    tables = {"page": Page._meta.db_table, "listing": ColumnListing._meta.db_table}
+    newer = _SIDE.format(cmp=">=", tie="<=", order="ASC", **tables)
+    older = _SIDE.format(cmp="<=", tie=">=", order="DESC", **tables)
+    return f"{newer}\nUNION ALL\n{older}"
 
 
 @dataclass(frozen=True)
@@ -30,21 +50,11 @@ def neighbours(article, column_id):
     if moment is None or column_id is None:
         return Neighbours()
     # A range on published_at (not an OR of two conditions) so that the index is entered at
-    # the article's own place rather than scanned from one end.
-    listing = ColumnListing.objects.filter(column_id=column_id)
-    newer = (
-        listing.filter(published_at__gte=moment)
-        .exclude(published_at=moment, article_id__lte=article.pk)
-        .order_by("published_at", "article")
-        .values_list("article_id", flat=True)
-        .first()
-    )
-    older = (
-        listing.filter(published_at__lte=moment)
-        .exclude(published_at=moment, article_id__gte=article.pk)
-        .order_by("-published_at", "-article")
-        .values_list("article_id", flat=True)
-        .first()
-    )
-    pages = Page.objects.live().in_bulk([pk for pk in (newer, older) if pk is not None])
-    return Neighbours(previous=pages.get(newer), next=pages.get(older))
+    # the article's own place rather than scanned from one end; the moment as the backend
+    # stores it (SQLite compares text).
+    stored = connection.ops.adapt_datetimefield_value(moment)
+    params = []
+    for side in ("newer", "older"):
+        params += [side, column_id, stored, stored, article.pk]
+    found = {page.side: page for page in Page.objects.raw(_statement(), params)}
+    return Neighbours(previous=found.get("newer"), next=found.get("older"))

@@ -63,6 +63,28 @@ def mark_not_site_root(page):
     page._is_site_root = False
 
 
+def cached_parent(page):
+    """The parent handed to `page` by set_cached_parent() or Wagtail's route(), or None."""
+    return page.__dict__.get("_cached_parent_obj")
+
+
+def routed_trail(page, root):
+    """`page`'s ancestors from `root` down to its parent, when routing handed each of them
+    its parent (Wagtail's and ColumnPage's route() do), so breadcrumbs need no query; None
+    when the chain is broken (a page not reached by routing)."""
+    trail = []
+    current = page
+    while current.depth > root.depth:
+        current = cached_parent(current)
+        if current is None:
+            return None
+        trail.append(current)
+    if current.pk != root.pk:
+        return None
+    trail.reverse()
+    return trail
+
+
 def set_cached_parent(page, parent):
     """Give `page` its parent, so treebeard's get_parent() (and with it Page.save()'s
     url_path and Wagtail's breadcrumbs) does not fetch it again. `parent` must be the page

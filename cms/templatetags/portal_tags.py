@@ -16,6 +16,7 @@ from wagtail.models import Page
 from cms.disclosure import VALIDITY_LABELS
 from cms.home_blocks import home_blocks as gather_home_blocks
 from cms.neighbours import neighbours
+from cms.tree import routed_trail
 
 register = template.Library()
 
@@ -39,11 +40,16 @@ def site_menu(context, page=None):
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
 def breadcrumbs(context, page):
-    """The trail from the site's home page to `page` (one query)."""
+    """The trail from the site's home page to `page`: the parents routing handed down (no
+    query), else one query."""
     portal = context.get("portal")
     trail = []
     if portal is not None and portal.root is not None and page.depth > portal.root.depth:
-        trail = list(Page.objects.ancestor_of(page).filter(depth__gte=portal.root.depth).order_by("depth"))
+        trail = routed_trail(page, portal.root)
+        if trail is None:
+            trail = list(
+                Page.objects.ancestor_of(page).filter(depth__gte=portal.root.depth).order_by("depth")
+            )
     return {"request": context.get("request"), "trail": trail, "page": page}
 
 

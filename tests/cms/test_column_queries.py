@@ -88,8 +88,19 @@ def test_article_page_query_count_is_small(client, cluster):
     queries, html = count_queries(client, WWW, article.get_url_parts()[2])
     assert "索引号" in html
     # A guard against per-block or per-attachment lookups creeping in: Wagtail's routing
-    # and site lookups, the profile, menu, breadcrumbs, column, organisation, attachments.
-    assert queries <= 20, queries
+    # (site, profile, locale, three tree levels, view restrictions), the menu, the
+    # organisation, attachments and both neighbours in one query.
+    assert queries <= 14, queries
+    # Breadcrumbs and the column's meta tags use the parents routing found: no query.
+    client.get(article.get_url_parts()[2], HTTP_HOST=WWW)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(article.get_url_parts()[2], HTTP_HOST=WWW)
+    sql = [q["sql"] for q in captured.captured_queries]
+    assert 'class="breadcrumbs' in response.content.decode()
+    assert '<meta name="ColumnName" content="工作动态"' in response.content.decode()
+    # parent_column() would look the column up by its path, breadcrumbs the ancestors by depth.
+    assert not [q for q in sql if '"wagtailcore_page"."path" = ' in q], sql
+    assert not [q for q in sql if 'ORDER BY "wagtailcore_page"."depth"' in q], sql
 
 
 def test_column_routes_to_its_own_child_by_slug_and_lists_only_child_columns(client, cluster):
