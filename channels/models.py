@@ -108,5 +108,7 @@ class Delivery(models.Model):
         Delivery.objects.filter(pk=self.pk).update(state=self.state)
 
 
-# The app's models include the WeChat channel's, defined with the rest of that channel.
+# The app's models include the WeChat channel's and static publishing's, defined with the
+# rest of their channel.
+from channels.web.models import PublishedCoverage  # noqa: F401,E402
 from channels.wechat.models import WeChatAccount, WeChatArticle, WeChatMassSend, WeChatUpload  # noqa: F401,E402

@@ -624,16 +624,18 @@ say "worker x $WORKERS: $(cat "$RUN/worker-1.cmd")"
 start_unit clock "$APP_DIR/deploy/systemd/portal-clock.service"
 say "clock: $(cat "$RUN/clock.cmd")"
 
-ready=0
-for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$APP_PORT/healthz/" 2>/dev/null; then
-    ready=1
-    break
-  fi
-  [ -d "/proc/$(cat "$RUN/gunicorn.pid")" ] || break
-  sleep 0.5
-done
-if [ "$ready" != 1 ]; then
+# Whether gunicorn answers /healthz/ within a minute (gives up early if it died).
+gunicorn_ready() {
+  for _ in $(seq 1 120); do
+    if curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$APP_PORT/healthz/" 2>/dev/null; then
+      return 0
+    fi
+    [ -d "/proc/$(cat "$RUN/gunicorn.pid" 2>/dev/null || echo 0)" ] || return 1
+    sleep 0.5
+  done
+  return 1
+}
+if ! gunicorn_ready; then
   tail -n 40 "$LOGS/gunicorn.log" | sed 's/^/   | /' >&2
   die "gunicorn did not answer /healthz/ on 127.0.0.1:$APP_PORT"
 fi
@@ -888,15 +890,7 @@ else
   fi
 fi
 start_unit gunicorn "$APP_DIR/deploy/systemd/portal-gunicorn.service"
-back=0
-for _ in $(seq 1 120); do
-  if curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$APP_PORT/healthz/" 2>/dev/null; then
-    back=1
-    break
-  fi
-  sleep 0.5
-done
-if [ "$back" = 1 ]; then
+if gunicorn_ready; then
   expect "gunicorn back, search" 127.0.0.1 https "$MAIN_HOST" "/search/?q=%E6%94%BF%E5%8A%A1" 200 || true
 else
   fail "gunicorn did not start again (log: $LOGS/gunicorn.log)"

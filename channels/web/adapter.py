@@ -3,6 +3,9 @@ and of the lists that show it (static publishing, channels/web/published.py, whe
 STATIC_PUBLISHING is on), then purge those addresses from the frontend cache (Wagtail's
 frontend_cache backends, WAGTAILFRONTENDCACHE), so a CDN refetches fresh files.
 
+Shared pages (a column, the home page) already rendered after a delivery's row was visible
+are not rendered again for it (channels/web/coverage.py): a bulk import renders each once.
+
 Without WAGTAILFRONTENDCACHE there is no cache in front of the site and nothing to purge:
 delivery succeeds at once. The purge runs in the outbox's worker, synchronously, so that
 "delivered" means the cache answered, and a purge the cache refused is retried.
@@ -20,7 +23,7 @@ from channels.models import Delivery
 from cms.listing import ColumnListing
 from cms.neighbours import neighbours
 
-from . import published
+from . import coverage, published
 
 
 class _Collect(logging.Handler):
@@ -151,14 +154,20 @@ class WebAdapter(ChannelAdapter):
         earlier = set(before.get("shown_on", [])) - set(showing) - {page.pk}
         showing.update((p.pk, p) for p in Page.objects.filter(pk__in=earlier).specific())
         own = self.addresses([page])
-        own_names = {published.file_name_for(site_id, path) for site_id, path, _page in own} - {None}
+        own_names = set(published.file_names(own).values())
         gone = set(before.get("own_files", []))
         if withdrawn:
             gone |= own_names
             own = []
-        result = published.refresh([*own, *self.addresses(showing.values())], gone=gone)
+        # Read before rendering: every render below sees the changes of these rows.
+        seen = coverage.visible()
+        shared = self.addresses(showing.values())
+        fresh = coverage.covered(set(published.file_names(shared).values()) - own_names, delivery.pk)
+        result = published.refresh([*own, *shared], gone=gone, keep=fresh)
+        coverage.mark(result["files"], seen)
         result["own_files"] = sorted(own_names & set(result["files"]))
         result["shown_on"] = sorted(showing)
+        result["already_fresh"] = sorted(fresh)
         return result
 
     def deliver(self, page, revision, delivery):

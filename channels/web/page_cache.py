@@ -4,7 +4,7 @@ on one item while static publishing is off or the request bypasses the files) co
 cache read instead of routing, queries and templates.
 
 What is kept: answers of Wagtail pages whose type may be kept (`publish_as_file`) that
-static publishing would keep too (channels/web/published.as_file: 200, HTML, no cookie
+static publishing would keep too (channels/web/published.keepable: 200, HTML, no cookie
 set, not private, no CSRF token), and the app API's public reads that say so
 (`allow()`: lists and details, not search, whose every request counts towards the hot
 terms, nor previews); for readers who are not signed in, send no credentials and no Origin
@@ -155,7 +155,7 @@ class PageCacheMiddleware:
         if user is not None and user.is_authenticated:
             return False
         if response.get("Content-Type", "").startswith("text/html"):
-            return published.as_file(response) is not None
+            return published.keepable(response)
         cache_control = response.get("Cache-Control", "")
         return (
             response.status_code == 200

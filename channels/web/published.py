@@ -17,16 +17,27 @@ consultation's open/closed state) say `publish_as_file = False` on their model.
 
 A file carries the response's Content-Security-Policy as a <meta> element (its style
 hashes differ per page; nginx sends the parts a <meta> cannot carry, frame-ancestors).
+
+Several workers render one site's shared pages (a column, the home page) at once when
+items of that site are delivered side by side. A render that began earlier reads an
+older state of the database; written last, it would hide a newer item until the next
+publish. So the files of a site are rendered and written one writer at a time
+(`exclusive()`): each render then starts after the previous write, and the last file
+written is always the newest state.
 """
 
+import fcntl
 import html
 import logging
 import re
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
+from django.db import connection, transaction
 from wagtail.models import Site
 
 from sites import inprocess
@@ -56,10 +67,15 @@ def file_name(site, path):
     return "/".join([site.hostname, *parts, INDEX])
 
 
-def file_name_for(site_id, path):
-    """file_name() for a site given by id (None when the site is gone)."""
-    site = Site.objects.filter(pk=site_id).first()
-    return file_name(site, path) if site is not None else None
+def file_names(addresses):
+    """{(site_id, path): file name} of `addresses` ((site_id, path, page) triples) whose
+    site still exists, the sites read in one query."""
+    sites = Site.objects.in_bulk({site_id for site_id, _path, _page in addresses})
+    return {
+        (site_id, path): file_name(sites[site_id], path)
+        for site_id, path, _page in addresses
+        if site_id in sites
+    }
 
 
 def meta_policy(policy):
@@ -72,18 +88,24 @@ def meta_policy(policy):
     return "; ".join(kept)
 
 
-def as_file(response):
-    """The bytes to store for an in-process answer, or None when it must stay dynamic."""
+def keepable(response):
+    """Whether an HTML answer is the same for every citizen, so it may be kept (as a file
+    here, or by the rendered-page cache)."""
     if response.status_code != 200 or response.streaming or response.cookies:
-        return None
+        return False
     if not response.get("Content-Type", "").startswith("text/html"):
-        return None
+        return False
     cache_control = response.get("Cache-Control", "")
     if "private" in cache_control or "no-store" in cache_control:
+        return False
+    return b"csrfmiddlewaretoken" not in response.content
+
+
+def as_file(response):
+    """The bytes to store for an in-process answer, or None when it must stay dynamic."""
+    if not keepable(response):
         return None
     text = response.content.decode(response.charset or "utf-8")
-    if "csrfmiddlewaretoken" in text:
-        return None
     policy = response.get("Content-Security-Policy")
     if policy:
         head = _HEAD.search(text)
@@ -121,17 +143,41 @@ def remove(names):
         store.delete(name)
 
 
-def refresh(addresses, *, gone=()):
-    """Write the files of `addresses` ((site_id, path, page) triples) and delete `gone`
-    (names of files no page is at any more). Returns {"files": [...], "removed": [...]}."""
+@contextmanager
+def exclusive(site_ids):
+    """Hold the right to render and write the files of these sites. On PostgreSQL, their
+    Site rows locked in a transaction (in id order, so two writers never wait on each
+    other); every statement of a render inside it starts after the lock was granted, so
+    it sees all that was committed before. SQLite has no row locks: one lock file for the
+    whole machine (an SQLite installation is one machine)."""
+    if connection.features.has_select_for_update:
+        with transaction.atomic():
+            list(Site.objects.select_for_update().filter(pk__in=site_ids).order_by("pk").values_list("pk"))
+            yield
+        return
+    lock_path = Path(settings.PUBLISHED_ROOT).with_name("published.lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def refresh(addresses, *, gone=(), keep=()):
+    """Write the files of `addresses` ((site_id, path, page) triples) except those named in
+    `keep` (known to be fresh), and delete `gone` (names of files no page is at any more),
+    holding their sites (exclusive()). Returns {"files": [...], "removed": [...]}."""
     sites = Site.objects.in_bulk({site_id for site_id, _path, _page in addresses})
     written = []
-    for site_id, path, page in addresses:
-        site = sites.get(site_id)
-        if site is not None:
-            name = write(site, path, page)
-            if name:
-                written.append(name)
-    stale = sorted(set(gone) - set(written))
-    remove(stale)
+    with exclusive(sorted(sites)):
+        for site_id, path, page in addresses:
+            site = sites.get(site_id)
+            if site is not None and file_name(site, path) not in keep:
+                name = write(site, path, page)
+                if name:
+                    written.append(name)
+        stale = sorted(set(gone) - set(written) - set(keep))
+        remove(stale)
     return {"files": written, "removed": stale}

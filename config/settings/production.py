@@ -67,30 +67,36 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "published": STORAGES["published"],
 }
+
+
+def _s3_storage(bucket, **options):
+    """An S3-compatible bucket on the one endpoint both buckets share. django-storages reads
+    the bucket, endpoint and domain from Django's settings, not the environment (boto3
+    finds the credentials there itself)."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            **options,
+        },
+    }
+
+
 if os.environ.get("PUBLISHED_BUCKET"):
     # Published pages in an S3-compatible bucket, for several web nodes or a CDN in front
     # (docs/deploy.md, 静态发布); same credentials and endpoint as the media bucket.
-    STORAGES["published"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["PUBLISHED_BUCKET"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "default_acl": None,
-            "file_overwrite": True,
-            "object_parameters": {"ContentType": "text/html; charset=utf-8", "CacheControl": "no-cache"},
-        },
-    }
+    STORAGES["published"] = _s3_storage(
+        os.environ["PUBLISHED_BUCKET"],
+        default_acl=None,
+        file_overwrite=True,
+        object_parameters={"ContentType": "text/html; charset=utf-8", "CacheControl": "no-cache"},
+    )
 if os.environ.get("AWS_STORAGE_BUCKET_NAME"):
-    # S3-compatible media. django-storages reads the bucket, endpoint and domain from
-    # Django's settings, not the environment (boto3 finds the credentials there itself).
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": os.environ["AWS_STORAGE_BUCKET_NAME"],
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
-        },
-    }
+    # S3-compatible media.
+    STORAGES["default"] = _s3_storage(
+        os.environ["AWS_STORAGE_BUCKET_NAME"], custom_domain=os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None
+    )
     # Images and media then come from the bucket's origin: the page's Content-Security-Policy
     # (public and admin) must allow it. CSP_MEDIA_ORIGINS, if set, already lists it.
     _media_origin = _s3_media_origin(os.environ)

@@ -253,3 +253,57 @@ def test_publish_static_can_spread_the_work_over_the_workers(tree, folder, capsy
     # The test settings run tasks at once: the batches are written.
     assert "排队写出的稿件" in read(folder, "gzdt", "queued")
     assert read(folder) and read(folder, "gzdt")
+
+
+def test_a_burst_of_publishes_renders_each_shared_page_once(tree, folder):
+    """Items published together (a bulk import): the first delivery's render of the column
+    and the home page already shows them all, so the others leave those files alone."""
+    site, news = tree
+    settle()  # the column's own delivery
+    titles = [f"批量导入的第{n}条信息" for n in range(1, 5)]
+    items = [make_article(news, title=title, slug=f"batch-{n}") for n, title in enumerate(titles)]
+    settle()
+    rows = list(Delivery.objects.filter(channel="web", page__in=items).order_by("pk"))
+    home, column = f"{HOST}/index.html", f"{HOST}/gzdt/index.html"
+    written = [name for row in rows for name in row.state["files"]]
+    assert written.count(home) == 1 and written.count(column) == 1, written
+    assert all(home in row.state["already_fresh"] for row in rows[1:])
+    # Every item's own page is written by its own delivery, and the lists show them all.
+    for row, item in zip(rows, items, strict=True):
+        assert f"{HOST}/gzdt/{item.slug}/index.html" in row.state["files"]
+    for title in titles:
+        assert title in read(folder) and title in read(folder, "gzdt")
+
+
+def test_a_publish_after_the_render_rewrites_the_shared_pages(tree, folder):
+    """A delivery whose row was not yet visible when a list was rendered is not covered by
+    that render: the list is written again."""
+    site, news = tree
+    make_article(news, title="先发布的信息", slug="first")
+    settle()
+    later = make_article(news, title="后发布的信息", slug="later")
+    settle()
+    (row,) = Delivery.objects.filter(channel="web", page=later)
+    assert f"{HOST}/index.html" in row.state["files"] and not row.state["already_fresh"]
+    assert "后发布的信息" in read(folder) and "先发布的信息" in read(folder)
+
+
+def test_coverage_runs_and_marks():
+    from channels.web import coverage
+
+    assert coverage.runs([7, 3, 4, 5, 9]) == [[3, 5], [7, 7], [9, 9]]
+    coverage.mark(["a/index.html", "b/index.html"], [[3, 5], [9, 9]])
+    assert [bool(coverage.covered(["a/index.html"], pk)) for pk in (2, 3, 5, 6, 9)] == [
+        False,
+        True,
+        True,
+        False,
+        True,
+    ]
+    assert coverage.covered(["a/index.html", "b/index.html", "c/index.html"], 4) == {
+        "a/index.html",
+        "b/index.html",
+    }
+    # A newer render's record replaces the older one.
+    coverage.mark(["a/index.html"], [[10, 12]])
+    assert coverage.covered(["a/index.html", "b/index.html"], 4) == {"b/index.html"}
