@@ -20,6 +20,11 @@ draft/add and freepublish/submit per item on the stand-in).
     .venv/bin/python bench/publish.py                    # web, wap, wechat on SQLite
     .venv/bin/python bench/publish.py --pg
     .venv/bin/python bench/publish.py --channels web --burst 300 --single 0
+    .venv/bin/python bench/publish.py --channels web,wap --static --single 5 --burst 100
+
+With --static, static publishing is on (files in a temporary folder) and each run also
+prints how often the home page and the column's first page were written: once per item
+when items come one at a time, far fewer times in a burst (channels/web/coverage.py).
 """
 
 import argparse
@@ -94,8 +99,9 @@ def pct(values, q):
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def write_settings(folder, purge_port, wechat_url, channels):
-    """The settings both processes (this one and the worker) run with."""
+def write_settings(folder, purge_port, wechat_url, channels, static=False):
+    """The settings both processes (this one and the worker) run with (with static
+    publishing into `folder`/published when `static`)."""
     adapters = {
         "web": "channels.web.adapter.WebAdapter",
         "wap": "channels.wap.adapter.WapAdapter",
@@ -114,6 +120,9 @@ def write_settings(folder, purge_port, wechat_url, channels):
             }}
             CHANNEL_ADAPTERS = { ({c: adapters[c] for c in channels})!r}
             WECHAT_API_BASE_URL = {wechat_url!r}
+            STATIC_PUBLISHING = {static!r}
+            PUBLISHED_ROOT = {str(Path(folder, "published"))!r}
+            STORAGES = {{**STORAGES, "published": {{**STORAGES["published"], "OPTIONS": {{"location": PUBLISHED_ROOT}}}}}}
             """)
     )
 
@@ -235,6 +244,27 @@ def report(title, started, channels):
     return ok
 
 
+def shared_renders(started, channels):
+    """With static publishing: how often the home page and the column's first page were
+    written for these items, and how often a delivery found them already fresh."""
+    from channels.models import Delivery
+
+    for channel in [c for c in channels if c in ("web", "wap")]:
+        prefix = "www.bench.localhost/" + ("wap/" if channel == "wap" else "")
+        home, column = f"{prefix}index.html", f"{prefix}gzdt/index.html"
+        written, fresh = Counter(), Counter()
+        for state in Delivery.objects.filter(page_id__in=started, channel=channel).values_list(
+            "state", flat=True
+        ):
+            written.update(state.get("files", []))
+            fresh.update(state.get("already_fresh", []))
+        print(
+            f"  {channel}: {len(started)} items; home page written {written[home]} times"
+            f" (found fresh {fresh[home]}), column page 1 written {written[column]} times"
+            f" (found fresh {fresh[column]})"
+        )
+
+
 def exactly_once(started, channels, recorded):
     from cms.models import ArticlePage
 
@@ -264,6 +294,9 @@ def main():
     parser.add_argument("--channels", default="web,wap,wechat", help="comma-separated: web, wap, wechat")
     parser.add_argument("--pg", action="store_true", help="PostgreSQL instead of SQLite")
     parser.add_argument("--pg-db", default="bench_publish")
+    parser.add_argument(
+        "--static", action="store_true", help="static publishing on: files written per delivery"
+    )
     args = parser.parse_args()
     channels = [c.strip() for c in args.channels.split(",") if c.strip()]
     if "web" not in channels:
@@ -274,7 +307,7 @@ def main():
     servers.start()
     purge_port, wechat_url = control.recv()
     folder = tempfile.mkdtemp(prefix="bench-publish-")
-    write_settings(folder, purge_port, wechat_url, channels)
+    write_settings(folder, purge_port, wechat_url, channels, args.static)
     env = _bootstrap.fresh_database_env(
         dict(os.environ),
         sqlite_path=_bootstrap.VAR / "bench_publish.sqlite3",
@@ -306,6 +339,8 @@ def main():
             started, _ = measure(column, fields, channels, args.single, alone=True, label="单条")
             everything |= started
             ok &= report(f"single publish: {args.single} items, each published alone", started, channels)
+            if args.static:
+                shared_renders(started, channels)
         if args.burst:
             started, spent = measure(column, fields, channels, args.burst, alone=False, label="批量")
             everything |= started
@@ -314,6 +349,8 @@ def main():
                 started,
                 channels,
             )
+            if args.static:
+                shared_renders(started, channels)
         print("exactly once:")
         control.send("report")
         ok &= exactly_once(everything, channels, control.recv())
