@@ -278,12 +278,14 @@ psql_admin() {
   "${PSQL_ADMIN[@]}" "$@"
 }
 
+# Before step 1: its commands log into $LOGS (a fresh machine has no earlier run's folders).
+mkdir -p "$WORK" "$LOGS" "$RUN" "$ETC" "$SMOKE"
+chmod 0755 "$WORK"
+
 step "1. packages, PostgreSQL and Redis"
 ensure_packages
 ensure_postgres
 ensure_redis
-mkdir -p "$WORK" "$LOGS" "$RUN" "$ETC" "$SMOKE"
-chmod 0755 "$WORK"
 
 # A run left with REHEARSE_KEEP=1 (or killed): stop its processes first.
 if compgen -G "$RUN/*.pid" >/dev/null; then
