@@ -6,7 +6,7 @@ MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: serve test lint check install install-dev demo worker bench clean rehearse drills
+.PHONY: serve test lint check install install-dev demo worker bench clean rehearse rehearse-fresh drills
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ clean:
 # test over IPv4 and IPv6 (docs/deploy.md, "演练（deploy/rehearse.sh）").
 rehearse:
 	bash deploy/rehearse.sh
+
+# The same rehearsal on a fresh Debian 12 made by debootstrap (a chroot with only the minimal
+# base and python3), so nothing left on this machine can make it pass (docs/deploy.md).
+rehearse-fresh:
+	bash deploy/rehearse-fresh.sh
 
 # Fault drills on a PostgreSQL and a Redis of their own (workers killed, Redis and
 # PostgreSQL restarted mid-publish): prints lost and duplicated deliveries (docs/deploy.md, "故障演练").
