@@ -28,16 +28,23 @@ demo: install
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	$(MANAGE) wechat_demo_account
+	$(MANAGE) weibo_demo_account
 
 # The demo publishes to a WeChat API stand-in on this port (no real account needed).
 WECHAT_STANDIN_PORT ?= 8765
 serve demo worker: export WECHAT_API_BASE_URL ?= http://127.0.0.1:$(WECHAT_STANDIN_PORT)/
+# ... and posts to a Weibo API stand-in on this one, whose pages the 查看 links open.
+WEIBO_STANDIN_PORT ?= 8766
+serve demo worker: export WEIBO_API_BASE_URL ?= http://127.0.0.1:$(WEIBO_STANDIN_PORT)/
+serve demo worker: export WEIBO_WEB_BASE_URL ?= http://127.0.0.1:$(WEIBO_STANDIN_PORT)/
 
 # Migrates, loads the demo cluster (once: load_demo skips what exists) and serves it on
-# $(HOST):$(PORT) with the background worker and the WeChat stand-in beside the web process.
+# $(HOST):$(PORT) with the background worker and the WeChat and Weibo stand-ins beside the
+# web process.
 serve: demo
 	@trap 'kill 0' INT TERM EXIT; \
 	$(MANAGE) wechat_standin --port $(WECHAT_STANDIN_PORT) & \
+	$(MANAGE) weibo_standin --port $(WEIBO_STANDIN_PORT) & \
 	$(MANAGE) run_worker & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 

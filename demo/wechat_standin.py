@@ -27,11 +27,13 @@ import uuid
 from email.parser import BytesParser
 from email.policy import HTTP
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
+from .standin_http import HTTPStandin, reply
 
-class WeChatStandin:
+
+class WeChatStandin(HTTPStandin):
     def __init__(self, host="127.0.0.1", port=0, *, token_ttl=7200, polls_before_done=1):
         self.lock = threading.Lock()
         self.requests = []
@@ -52,28 +54,9 @@ class WeChatStandin:
         self.deleted = []
         self.menu = None
         self._ids = itertools.count(1)
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
-        self._server.daemon_threads = True
-        self._thread = None
+        self._listen(host, port)
 
     # --- control -----------------------------------------------------------------------
-
-    @property
-    def base_url(self):
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}/"
-
-    def start(self):
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._server.shutdown()
-        self._server.server_close()
-
-    def serve_forever(self):
-        self._server.serve_forever()
 
     def inject(self, endpoint, *, errcode=None, status=None, delay=None, non_json=False, times=1):
         """Make the next `times` calls of `endpoint` (e.g. "draft/add", "token") fail."""
@@ -161,12 +144,7 @@ class WeChatStandin:
                 self._serve(b"")
 
             def _send_html(self, text):
-                payload = text.encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                reply(self, 200, text.encode(), "text/html; charset=utf-8")
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
@@ -180,18 +158,7 @@ class WeChatStandin:
                 if status is None:  # a held call: hang up without an answer
                     self.close_connection = True
                     return
-                if isinstance(answer, bytes):
-                    payload, ctype = answer, "text/html"
-                else:
-                    payload, ctype = json.dumps(answer, ensure_ascii=False).encode(), "application/json"
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", ctype)
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up waiting (a delay fault): WeChat's answer is lost too
+                reply(self, status, answer)
 
         return Handler
 

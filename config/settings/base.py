@@ -320,6 +320,7 @@ CHANNEL_ADAPTERS = {
     "web": "channels.web.adapter.WebAdapter",
     "wap": "channels.wap.adapter.WapAdapter",
     "wechat": "channels.wechat.adapter.WeChatAdapter",
+    "weibo": "channels.weibo.adapter.WeiboAdapter",
 }
 # The outbox (channels/outbox.py): bounded retries with exponential backoff, and a lease
 # after which a running delivery of a dead worker is resumed.
@@ -332,6 +333,20 @@ CHANNEL_LEASE_SECONDS = 300  # a running row older than this belongs to a dead w
 CHANNEL_SWEEP_GRACE_SECONDS = 60
 WECHAT_API_BASE_URL = os.environ.get("WECHAT_API_BASE_URL", "https://api.weixin.qq.com/")
 WECHAT_CALLBACK_WINDOW_SECONDS = 300  # callback timestamp tolerance, either way (replay window)
+# The government microblog (channels/weibo, docs/weibo.md): an app of its own (its account
+# and post records), the Weibo open API's address (the demo and tests point it at the
+# stand-in), where a post is read on the web, and Weibo's limits as channels/weibo checks
+# them before posting.
+INSTALLED_APPS += ["channels.weibo.apps.WeiboConfig"]
+WEIBO_API_BASE_URL = os.environ.get("WEIBO_API_BASE_URL", "https://api.weibo.com/")
+WEIBO_WEB_BASE_URL = os.environ.get("WEIBO_WEB_BASE_URL", "https://weibo.com/")
+WEIBO_API_TIMEOUT = 10  # seconds, to connect and to wait for an answer
+WEIBO_TEXT_LIMIT = 140  # characters as Weibo counts them (channels/weibo/text.py)
+WEIBO_IMAGE_MAX_BYTES = 5 * 1024 * 1024  # a picture must be smaller than this
+WEIBO_TIMELINE_COUNT = 100  # latest posts read to find a post whose answer was lost
+# statuses/share's `rip`: the address reported as the posting user's (the server's own
+# public address); empty: not sent.
+WEIBO_REPORTED_IP = os.environ.get("WEIBO_REPORTED_IP", "")
 
 # --- App API (channels/api, docs/api.md) ----------------------------------------------
 # The app's own JSON API at /api/v1/ (DRF), its OpenAPI schema (drf-spectacular, Swagger UI
@@ -501,7 +516,7 @@ MONITOR_CHECKS = [
 # Where the monitor learns about citizens' input and new-media accounts: functions of a
 # site named by dotted path, so monitoring/ imports neither the interaction app nor a channel.
 MONITOR_INTERACTION_SOURCES = ["interaction.monitor_source.consultation_channels"]
-MONITOR_NEW_MEDIA_SOURCES = ["channels.wechat.freshness.accounts"]
+MONITOR_NEW_MEDIA_SOURCES = ["channels.wechat.freshness.accounts", "channels.weibo.freshness.accounts"]
 # The annual website report's (M23) interaction figures: functions of (site, year).
 MONITOR_REPORT_SOURCES = ["interaction.report_source.annual_figures"]
 # Fingerprints of published pages for tamper detection (M17, X04), taken after the web

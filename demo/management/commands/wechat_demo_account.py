@@ -6,10 +6,10 @@ account whose secrets the stand-in accepts, so `make serve` publishes news end t
 """
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
-from wagtail.models import Site
+from django.core.management.base import BaseCommand
 
 from channels.wechat.models import WeChatAccount
+from demo.accounts import demo_site
 
 DEMO_APPID = "wxczsdemo0000001"
 
@@ -21,11 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--site", default="www.czs.localhost", help="网站域名")
 
     def handle(self, *args, **options):
-        if not getattr(settings, "DEMO_ACCOUNTS_ENABLED", False):
-            raise CommandError("仅开发环境可用：DEMO_ACCOUNTS_ENABLED 未开启。")
-        site = Site.objects.filter(hostname=options["site"]).first()
-        if site is None:
-            raise CommandError(f"未知网站：{options['site']}（请先运行 load_demo）")
+        site = demo_site(options["site"])
         account = WeChatAccount.for_site(site)
         if account.is_configured:
             self.stdout.write(f"微信公众号已配置：{account.appid}")
