@@ -1,5 +1,6 @@
 """What every benchmark does before it measures: put the repository on sys.path, give the
-run a fresh database of its own and start Django.
+run a fresh database of its own and start Django; and what several of them measure with
+(wrk over HTTP, waiting for the outbox's rows to settle).
 
 A fresh clone after `make install` has no var/: the functions here create the folders
 they write to. The scripts import this module first, as `_bootstrap` (running
@@ -8,6 +9,8 @@ they write to. The scripts import this module first, as `_bootstrap` (running
 
 import contextlib
 import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -129,3 +132,60 @@ def gunicorn(env, workers, host, path="/", *, timeout=30):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+# Outbox rows that will not run again.
+FINAL = ("delivered", "failed", "superseded")
+
+
+def wait_final(rows, timeout, step=0.05):
+    """Wait until every Delivery row of `rows` is final; False if `timeout` s passed first."""
+    deadline = time.monotonic() + timeout
+    while rows.exclude(status__in=FINAL).exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(step)
+    return True
+
+
+WRK_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def wrk(port, path, seconds, host, headers=()):
+    """wrk -t2 -c8 for `seconds` against 127.0.0.1:`port``path` with Host `host` (and more
+    headers): a dict of rps, p50 and p99 (ms), non2xx and errors (socket errors)."""
+    extra = [arg for header in headers for arg in ("-H", header)]
+    result = subprocess.run(  # noqa: S603 - wrk against our own server
+        [
+            shutil.which("wrk") or "wrk",
+            "-t2",
+            "-c8",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"Host: {host}",
+            *extra,
+        ]
+        + [f"http://127.0.0.1:{port}{path}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    out = result.stdout
+
+    def latency(percent):
+        match = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.MULTILINE)
+        return float(match.group(1)) * WRK_UNITS[match.group(2)] if match else float("nan")
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if rps is None:
+        raise RuntimeError(f"wrk printed no Requests/sec:\n{out}\n{result.stderr}")
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {
+        "rps": float(rps.group(1)),
+        "p50": latency(50),
+        "p99": latency(99),
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "errors": sum(int(n) for n in errors.groups()) if errors else 0,
+    }

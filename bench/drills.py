@@ -54,7 +54,6 @@ from publish import PurgeRecorder, setup_cluster
 ROOT = _bootstrap.ROOT
 WORK = _bootstrap.VAR / "drills"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
-FINAL = ("delivered", "failed", "superseded")
 CHANNELS = ["web", "wechat"]
 
 
@@ -242,15 +241,6 @@ def write_settings(folder, redis_url, purge_port, wechat_url):
     )
 
 
-def wait_final(rows, timeout):
-    deadline = time.monotonic() + timeout
-    while rows.exclude(status__in=FINAL).exists():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.2)
-    return True
-
-
 def publish(column, fields, label, count, fault, at):
     """Publish `count` articles; call `fault()` once the `at`-th has been published and its
     deliveries are under way. Returns the page ids and the moment the fault ended."""
@@ -306,7 +296,7 @@ def check(ids, recorded, published_root):
         "wechat_posts": sum(drafts[t] for t in titles.values()),
         "duplicated": wechat_twice,
         "files": files,
-        "not_final": rows.exclude(status__in=FINAL).count(),
+        "not_final": rows.exclude(status__in=_bootstrap.FINAL).count(),
         "failed": list(rows.exclude(status="delivered").values_list("channel", "status", "last_error")[:3]),
     }
 
@@ -389,7 +379,7 @@ def main():
                 column, fields, label, args.items, fault, at=max(1, args.items // 3)
             )
             close_old_connections()
-            drained = wait_final(Delivery.objects.filter(page_id__in=ids), args.drain_timeout)
+            drained = _bootstrap.wait_final(Delivery.objects.filter(page_id__in=ids), args.drain_timeout)
             drain = time.monotonic() - fault_done
             all_ids += ids
             parent.send("report")

@@ -30,7 +30,6 @@ import datetime as dt
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import urllib.request
@@ -116,28 +115,6 @@ def cursor_at(port, depth):
     return path.replace("page_size=100", "page_size=20")
 
 
-def wrk(port, path, seconds, headers=()):
-    extra = [arg for header in headers for arg in ("-H", header)]
-    out = subprocess.run(  # noqa: S603 - wrk against our own server
-        [
-            shutil.which("wrk") or "wrk",
-            "-t2",
-            "-c8",
-            f"-d{seconds}s",
-            "-H",
-            f"Host: {HOST}",
-            *extra,
-            f"http://127.0.0.1:{port}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rate, int(bad.group(1)) if bad else 0
-
-
 def measure(env, seconds, rounds, label):
     with _bootstrap.gunicorn(env, 2, HOST, "/gzdt/item/") as port:
         deep = cursor_at(port, 10_000)
@@ -157,7 +134,8 @@ def measure(env, seconds, rounds, label):
                 # Wagtail's floor is Wagtail rendering the page: the bare page asks for a
                 # fresh answer, so the portal's page cache (which would keep it too) stays out.
                 headers = ["Cache-Control: no-cache"] if name == "bare" else []
-                rates[name], bad = wrk(port, path, seconds, headers)
+                result = _bootstrap.wrk(port, path, seconds, HOST, headers)
+                rates[name], bad = result["rps"], result["non2xx"]
                 note = f"  ({bad} answers not 2xx/3xx)" if bad else ""
                 print(
                     f"  [{label}, round {round_number}] {name:<16} {rates[name]:>9.1f} req/s{note}",

@@ -48,7 +48,6 @@ import _bootstrap
 ROOT = _bootstrap.ROOT
 
 TARGET_P95 = 2.0
-FINAL = ("delivered", "failed", "superseded")
 
 
 class PurgeRecorder(ThreadingHTTPServer):
@@ -177,15 +176,6 @@ def start_worker(env, log):
     return worker
 
 
-def wait_final(rows, timeout):
-    deadline = time.monotonic() + timeout
-    while rows.exclude(status__in=FINAL).exists():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.02)
-    return True
-
-
 def measure(column, fields, channels, count, *, alone, label):
     """Publish `count` articles (each alone, or all at once); returns (start time per page
     id, seconds spent publishing)."""
@@ -203,10 +193,12 @@ def measure(column, fields, channels, count, *, alone, label):
         article = make_article(column, title=f"基准测试{label}第{n + 1}期", **fields)
         started[article.pk] = t0
         if alone:
-            wait_final(Delivery.objects.filter(page_id=article.pk, channel__in=channels), 120)
+            _bootstrap.wait_final(
+                Delivery.objects.filter(page_id=article.pk, channel__in=channels), 120, step=0.02
+            )
             time.sleep(pause(0, 1))
     spent = time.monotonic() - began
-    wait_final(Delivery.objects.filter(page_id__in=started, channel__in=channels), 120 + count * 3)
+    _bootstrap.wait_final(Delivery.objects.filter(page_id__in=started, channel__in=channels), 120 + count * 3)
     return started, spent
 
 

@@ -61,7 +61,6 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -82,7 +81,6 @@ PG_DB = "bench_serve"
 SETTINGS = "bench.serve_settings"
 PREFIX = _bootstrap.VAR / "bench_serve"  # serve_settings.PUBLISHED_ROOT lies inside
 NGINX = Path("/usr/sbin/nginx")
-WRK = "wrk"
 SITE_FILE = "portal-plain-http.conf"
 PLAIN_FILE = "/static/bench-serve-16k.html"
 PLAIN_SIZE = 16 * 1024
@@ -351,46 +349,6 @@ def source(headers):
 
 # -- wrk -------------------------------------------------------------------------------------
 
-UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
-
-
-def wrk(port, path, seconds):
-    """wrk -t2 -c8 against 127.0.0.1:`port``path` with the site's Host header: a dict of
-    rps, p50 and p99 (ms), non2xx, errors."""
-    result = subprocess.run(  # noqa: S603
-        [
-            WRK,
-            "-t2",
-            "-c8",
-            f"-d{seconds}s",
-            "--latency",
-            "-H",
-            f"Host: {HOST}",
-            f"http://127.0.0.1:{port}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    out = result.stdout
-
-    def latency(percent):
-        match = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.MULTILINE)
-        return float(match.group(1)) * UNITS[match.group(2)] if match else float("nan")
-
-    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if rps is None:
-        raise RuntimeError(f"wrk printed no Requests/sec:\n{out}\n{result.stderr}")
-    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return {
-        "rps": float(rps.group(1)),
-        "p50": latency(50),
-        "p99": latency(99),
-        "non2xx": int(non2xx.group(1)) if non2xx else 0,
-        "errors": sum(int(n) for n in errors.groups()) if errors else 0,
-    }
-
 
 def wrk_table(title, rows, baseline=None):
     """Print one round's results: rows of (label, path, result)."""
@@ -511,7 +469,7 @@ def main():
         help="measure again on the database and published files an earlier run left (no build, no publish_static)",
     )
     args = parser.parse_args()
-    for tool in (str(NGINX), WRK):
+    for tool in (str(NGINX), "wrk"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is missing (apt-get install -y nginx wrk)")
 
@@ -596,8 +554,10 @@ def main():
 
         nginx_rounds, direct_rounds = [], []
         for number in range(1, args.rounds + 1):
-            rows = [(label, path, wrk(port, path, args.seconds)) for label, path in urls]
-            rows.append((f"page {args.deep_page}, cache fix", deep, wrk(fixed, deep, args.seconds)))
+            rows = [(label, path, _bootstrap.wrk(port, path, args.seconds, HOST)) for label, path in urls]
+            rows.append(
+                (f"page {args.deep_page}, cache fix", deep, _bootstrap.wrk(fixed, deep, args.seconds, HOST))
+            )
             nginx_rounds.append(rows)
             wrk_table(
                 f"round {number}: through nginx (wrk -t2 -c8 -d{args.seconds}s)",
@@ -605,7 +565,9 @@ def main():
                 baseline=rows[0][2]["rps"],
             )
         for number in range(1, args.rounds + 1):
-            rows = [(label, path, wrk(upstream, path, args.seconds)) for label, path in urls[1:4]]
+            rows = [
+                (label, path, _bootstrap.wrk(upstream, path, args.seconds, HOST)) for label, path in urls[1:4]
+            ]
             direct_rounds.append(rows)
             wrk_table(f"round {number}: gunicorn alone, {args.workers} sync workers (dynamic path)", rows)
             print(
