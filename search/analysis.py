@@ -105,12 +105,12 @@ def analyse_zh(text):
     if not text:
         return []
     stop = _zh_stop_words()
-    out = []
-    for raw in _tokenizer().cut_for_search(text):
-        token = _clean(raw)
-        if token and token not in stop:
-            out.append(token)
-    return out
+    # One comprehension, cleaning only the tokens that need it: this loop runs over every
+    # token of every page a rebuild indexes.
+    tokens = (
+        raw[:MAX_TOKEN_LENGTH] if raw.isalnum() else _clean(raw) for raw in _tokenizer().cut_for_search(text)
+    )
+    return [token for token in tokens if token and token not in stop]
 
 
 def analyse_en(text):

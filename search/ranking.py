@@ -35,13 +35,16 @@ LENGTH_PIVOT = 200.0
 
 def term_impacts(title_tokens, body_tokens):
     """{term: impact} of one page from its space-joined analysed title and body tokens."""
-    title = title_tokens.split()
-    body = body_tokens.split()
-    freq = Counter()
-    for token in title:
-        freq[token] += TITLE_WEIGHT
-    for token in body:
-        freq[token] += 1.0
+    return impacts(title_tokens.split(), body_tokens.split())
+
+
+def impacts(title, body):
+    """{term: impact} of one page from its lists of analysed title and body tokens."""
+    # Counter counts in C; the title's counts are then weighted (the same sums as adding
+    # TITLE_WEIGHT per occurrence: small whole numbers are exact in floating point).
+    freq = {term: float(n) for term, n in Counter(body).items()}
+    for term, n in Counter(title).items():
+        freq[term] = freq.get(term, 0.0) + TITLE_WEIGHT * n
     norm = K1 * (1 - B + B * (len(title) + len(body)) / LENGTH_PIVOT)
     return {term: f * (K1 + 1) / (f + norm) for term, f in freq.items()}
 

@@ -26,7 +26,7 @@ from django.db import connection
 from ..models import Posting, TermCount
 from ..ranking import idf, term_impacts
 from .base import FILTER_KEYS, Hits, SearchBackend, split_facets
-from .sql import ID_CHUNK, copy_rows, delete_ids
+from .sql import ID_CHUNK, delete_ids, insert_rows
 
 POSTING_TABLE = Posting._meta.db_table
 # The index SQLite makes for the postings' primary key (page_id, term).
@@ -58,16 +58,10 @@ def _write(cursor, entries):
     rows = []
     for e in entries:
         page_id, language, seconds = e.page_id, e.language, _seconds(e.published_at)
-        weights = term_impacts(e.title_tokens, e.body_tokens)
+        # build_entry has computed the impacts already (an entry made elsewhere has not).
+        weights = getattr(e, "impacts", None) or term_impacts(e.title_tokens, e.body_tokens)
         rows += [(page_id, term, language, impact, seconds) for term, impact in weights.items()]
-    if not rows:
-        return
-    columns = ("page_id", "term", "language", "impact", "published")
-    if connection.vendor == "postgresql":
-        copy_rows(cursor, POSTING_TABLE, columns, rows)
-    else:
-        marks = ", ".join(["%s"] * len(columns))
-        cursor.executemany(f"INSERT INTO {POSTING_TABLE} ({', '.join(columns)}) VALUES ({marks})", rows)
+    insert_rows(cursor, POSTING_TABLE, ("page_id", "term", "language", "impact", "published"), rows)
 
 
 @dataclass

@@ -82,6 +82,15 @@ def delete_ids(cursor, table, column, ids):
         cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({', '.join(['%s'] * len(chunk))})", chunk)
 
 
+def insert_rows(cursor, table, columns, rows):
+    """Append rows: COPY on PostgreSQL, one prepared statement over the rows elsewhere."""
+    if connection.vendor == "postgresql":
+        copy_rows(cursor, table, columns, rows)
+    elif rows:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
 def copy_rows(cursor, table, columns, rows):
     """PostgreSQL: append rows to a table through COPY. Array parameters were most of the
     indexing time: Django binds parameters on the client, and psycopg quotes every element

@@ -4,6 +4,8 @@ the matches of a query of several terms or with filters; ranking is BM25 with th
 weighted 4× (search/ranking.py), read off the posting lists (search/backends/postings.py),
 so neither a page of results nor a one-term query's count scores or joins every match."""
 
+import os
+
 from django.db import connection
 
 from ..analysis import LANGUAGES
@@ -42,12 +44,18 @@ class SQLiteBackend(postings.PostingsBackend):
                 )
 
     def begin_bulk(self):
-        """No fsync while the rebuild loads (a crash means running it again) and a page
-        cache big enough for the FTS5 segments and the postings' primary key."""
+        """No fsync while the rebuild loads (a crash means running it again), a page
+        cache big enough for the FTS5 segments and the postings' primary key, and helper
+        threads for the sort that builds the rank index at the end (measured at 200,000
+        pages on two busy cores: 60–83 s with two threads against 100–130 s without)."""
         super().begin_bulk()
         with connection.cursor() as cursor:
-            self._pragmas = {"cache_size": _pragma(cursor, "cache_size")}
+            self._pragmas = {
+                "cache_size": _pragma(cursor, "cache_size"),
+                "threads": _pragma(cursor, "threads"),
+            }
             cursor.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
+            cursor.execute(f"PRAGMA threads = {os.cpu_count() or 1}")
             # SQLite refuses to change it inside a transaction (a rebuild run inside one:
             # the tests).
             if not connection.in_atomic_block:

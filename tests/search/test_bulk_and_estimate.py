@@ -91,6 +91,18 @@ def snapshot():
     }
 
 
+def sqlite_pragmas():
+    """The connection settings a SQLite rebuild changes for its own time (none elsewhere)."""
+    if connection.vendor != "sqlite":
+        return {}
+    with connection.cursor() as cursor:
+        values = {}
+        for name in ("cache_size", "threads", "synchronous"):
+            cursor.execute(f"PRAGMA {name}")
+            values[name] = cursor.fetchone()[0]
+        return values
+
+
 def rank_index_exists():
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -112,20 +124,49 @@ def all_ids(q, **filters):
         page += 1
 
 
-def test_the_bulk_rebuild_builds_the_same_index_as_incremental_indexing(world):
+@pytest.mark.parametrize("workers", [0, 1])
+def test_the_bulk_rebuild_builds_the_same_index_as_incremental_indexing(world, workers):
     before = snapshot()
     ranked = {q: all_ids(q) for q in (QUERY, "萤石", "矿区道路")}
     assert len(before["postings"]) > 300
+    pragmas = sqlite_pragmas()
     with transaction.atomic():
-        with indexing.Rebuild() as rebuild:
+        with indexing.Rebuild(workers=workers) as rebuild:
+            # With a worker process the analysis of a batch overlaps the writing of the
+            # previous one: each call writes the batch before it, the last is written
+            # on leaving the block.
+            assert (rebuild.pool is not None) == bool(workers)
             ids = list(indexing.indexable_pages())
-            for start in range(0, len(ids), 7):  # several batches
-                rebuild.add(ids[start : start + 7])
+            written = [rebuild.add(ids[start : start + 7]) for start in range(0, len(ids), 7)]
+            assert written[0] == (0 if workers else 7)
+        assert rebuild.indexed == len(ids) == len(before["entries"])
+        assert rebuild.pool is None
+        # The bulk load's page cache and sorter threads are the rebuild's only.
+        assert sqlite_pragmas() == pragmas
         after = snapshot()
         assert rank_index_exists()
         assert {q: all_ids(q) for q in ranked} == ranked
         transaction.set_rollback(True)
     assert after == before
+
+
+def test_entries_are_stored_field_for_field_as_built(world):
+    # Entries and their column rows go in through one prepared statement (SQLite) or COPY
+    # (PostgreSQL), not the ORM's bulk_create: every field must read back as built.
+    page = world["pages"][0]
+    built = indexing.build_entries([page.pk], indexing.SiteMap())[0]
+    before = timezone.now()
+    with transaction.atomic():
+        indexing.index_pages([page.pk])
+        stored = IndexEntry.objects.get(pk=page.pk)
+        columns = set(IndexEntryColumn.objects.filter(entry_id=page.pk).values_list("column_id", flat=True))
+        transaction.set_rollback(True)
+    for field in IndexEntry._meta.concrete_fields:
+        if field.name != "indexed_at":
+            assert getattr(stored, field.attname) == getattr(built, field.attname), field.name
+    assert stored.indexed_at >= before - datetime.timedelta(seconds=1)
+    assert built.published_at and built.text and built.url.startswith("http")
+    assert columns == set(built.column_ids) and columns
 
 
 def test_search_reindex_rebuilds_in_bulk_and_keeps_the_incremental_path_right(world):

@@ -57,8 +57,10 @@ class Command(BaseCommand):
                 with indexing.Rebuild(backend=backend, sitemap=sitemap) as rebuild:
                     for start in range(0, len(ids), rebuild.BATCH):
                         batch = ids[start : start + rebuild.BATCH]
-                        indexed += rebuild.add(batch)
+                        rebuild.add(batch)
                         bar.update(len(batch))
+                # The last batch is written on leaving the block.
+                indexed = rebuild.indexed
             else:
                 for start in range(0, len(ids), BATCH):
                     batch = ids[start : start + BATCH]
