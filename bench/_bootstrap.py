@@ -24,6 +24,13 @@ VAR = ROOT / "var"
 # The PostgreSQL server a benchmark creates its database on.
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 
+# Real text for benchmark pages: three sentences of the city e-government centre's report.
+SEED_PARAGRAPHS = [
+    "2014年上半年，市电子政务中心围绕市委、市政府中心工作，进一步推进政府网站集约化建设。",
+    "全市政府网站群平台运行稳定，市直部门和县市区网站统一部署、统一管理、统一安全防护。",
+    "政府信息公开目录系统全面上线，主动公开政府信息，依申请公开渠道畅通。",
+]
+
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 

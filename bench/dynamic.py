@@ -44,11 +44,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 HOST = "www.dynbench.localhost"
 PG_DB = "bench_dynamic"
 SETTINGS = "bench.dynamic_settings"
-PARAGRAPHS = [
-    "2014年上半年，市电子政务中心围绕市委、市政府中心工作，进一步推进政府网站集约化建设。",
-    "全市政府网站群平台运行稳定，市直部门和县市区网站统一部署、统一管理、统一安全防护。",
-    "政府信息公开目录系统全面上线，主动公开政府信息，依申请公开渠道畅通。",
-]
+PARAGRAPHS = _bootstrap.SEED_PARAGRAPHS
 TITLE = "郴州市召开全市电子政务工作会议"
 
 

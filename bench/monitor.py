@@ -61,11 +61,7 @@ COLUMNS = [
     ("人事信息", "rsxx", "planning", 3),
     ("规划计划", "ghjh", "planning", 5),
 ]
-PARAGRAPHS = [
-    "2014年上半年，市电子政务中心围绕市委、市政府中心工作，进一步推进政府网站集约化建设。",
-    "全市政府网站群平台运行稳定，市直部门和县市区网站统一部署、统一管理、统一安全防护。",
-    "政府信息公开目录系统全面上线，主动公开政府信息，依申请公开渠道畅通。",
-]
+PARAGRAPHS = _bootstrap.SEED_PARAGRAPHS
 # One article in MISSING_EVERY links to a page that does not exist (a dead link, M13).
 MISSING_EVERY = 10
 
