@@ -6,6 +6,7 @@ Every tag costs a fixed number of queries per page, never one per list item, so 
 list renders with the same query count whatever its length.
 """
 
+import copy
 import re
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from wagtail.models import Page
 from cms.disclosure import VALIDITY_LABELS
 from cms.home_blocks import home_blocks as gather_home_blocks
 from cms.neighbours import neighbours
+from cms.page_events import EventMemo, last_event
 from cms.tree import routed_trail
 
 register = template.Library()
@@ -25,14 +27,26 @@ CHINA_TZ = ZoneInfo("Asia/Shanghai")
 PUB_DATE_FORMAT = "%Y-%m-%d %H:%M"
 
 
+# Menus of the cluster's sites, kept in each process until the tree changes (cms.page_events).
+_MENUS = EventMemo()
+
+
 @register.simple_tag(takes_context=True)
 def site_menu(context, page=None):
-    """The site's navigation: live children of its home page marked "show in menus"."""
+    """The site's navigation: live children of its home page marked "show in menus". Every
+    page of a site shows the same list, so it is read once per change of the tree; each
+    request gets its own copies to mark the current section on."""
     portal = context.get("portal")
     if portal is None or portal.root is None:
         return []
-    items = list(Page.objects.live().in_menu().child_of(portal.root).order_by("path"))
+    root = portal.root
+    kept = _MENUS.get(
+        last_event(context.get("request")),
+        root.pk,
+        lambda: list(Page.objects.live().in_menu().child_of(root).order_by("path")),
+    )
     current_path = getattr(page, "path", "")
+    items = [copy.copy(item) for item in kept]
     for item in items:
         item.is_active = bool(current_path) and current_path.startswith(item.path)
     return items

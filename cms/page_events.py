@@ -1,0 +1,66 @@
+"""The cluster's page-event mark: the newest entry of Wagtail's page log.
+
+Every publish, unpublish, move, reorder, delete and scheduled go-live writes a log entry,
+in whichever process makes it (the web process, an RQ worker, the scheduler), so anything
+derived from the live tree and kept under this mark (a column's counts in the shared cache,
+a site's menu in each process's memory) is never served after the tree changed. Reading
+the mark is one indexed lookup, made at most once per request.
+"""
+
+from django.db import connection
+from wagtail.models import Page, PageLogEntry
+
+_REQUEST_MEMO = "_cms_last_page_event"
+_NEWEST = "SELECT MAX(id) FROM {table}"
+
+
+def last_event(request=None):
+    """The id of the newest page-log entry (None on an empty log), read once per request."""
+    if request is not None and _REQUEST_MEMO in request.__dict__:
+        return request.__dict__[_REQUEST_MEMO]
+    with connection.cursor() as cursor:
+        # Raw: the ORM's aggregate costs several times the indexed lookup itself.
+        cursor.execute(_NEWEST.format(table=PageLogEntry._meta.db_table))
+        (mark,) = cursor.fetchone()
+    if request is not None:
+        request.__dict__[_REQUEST_MEMO] = mark
+    return mark
+
+
+_MEMOS = []
+
+
+class EventMemo:
+    """A small per-process store of values computed from the live tree, each kept under
+    the page-event mark it was computed at: a new mark retires all of them at once, and so
+    does any page saved or deleted in this process (forget_all), which also covers changes
+    that write no log entry."""
+
+    def __init__(self, size=256):
+        self.size = size
+        self.forget()
+        _MEMOS.append(self)
+
+    def forget(self):
+        self.mark = object()
+        self.values = {}
+
+    def get(self, mark, key, compute):
+        if mark != self.mark:
+            self.mark, self.values = mark, {}
+        try:
+            return self.values[key]
+        except KeyError:
+            pass
+        value = compute()
+        if len(self.values) >= self.size:
+            self.values.clear()
+        self.values[key] = value
+        return value
+
+
+def forget_all(sender=None, instance=None, **kwargs):
+    """A post_save/post_delete receiver: a page changed here, so no memo is trusted."""
+    if instance is None or isinstance(instance, Page):
+        for memo in _MEMOS:
+            memo.forget()

@@ -1,0 +1,59 @@
+"""The site menu is read once per change of the page tree (cms.page_events): later pages
+cost only the page-event mark, and a change made by any process shows at once."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page, PageLogEntry
+
+from tests.factories import make_column, make_site
+
+WWW = "www.test.localhost"
+
+
+@pytest.fixture
+def site(db):
+    site = make_site(WWW, "郴州市人民政府", code="4310000001")
+    make_column(site.home, "工作动态", slug="news", show_in_menus=True)
+    make_column(site.home, "通知公告", slug="notices", show_in_menus=True)
+    return site
+
+
+def menu_queries(client, url="/news/"):
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(url, HTTP_HOST=WWW).content.decode()
+    # The menu's query is the one that filters on show_in_menus (every page query reads it).
+    menu = [
+        q["sql"] for q in captured.captured_queries if '"show_in_menus"' in q["sql"].partition("WHERE")[2]
+    ]
+    return html, menu
+
+
+def test_the_menu_is_read_once_and_marks_each_pages_section(client, site):
+    html, first = menu_queries(client, "/news/")
+    assert len(first) == 1
+    assert '<a href="/news/" aria-current="page">工作动态</a>' in html
+    html, second = menu_queries(client, "/notices/")
+    assert second == []
+    # The kept list is shared, the current section is not: each page marks its own.
+    assert '<a href="/notices/" aria-current="page">通知公告</a>' in html
+    assert '<a href="/news/">工作动态</a>' in html
+
+
+def test_a_change_logged_by_another_process_shows_on_the_next_page(client, site):
+    menu_queries(client)
+    # Another process renames a column and logs it: no signal reaches this one, the mark moves.
+    news = Page.objects.get(url_path=site.home.url_path + "news/")
+    Page.objects.filter(pk=news.pk).update(title="政务动态")
+    PageLogEntry.objects.log_action(news, "wagtail.publish")
+    html, menu = menu_queries(client)
+    assert len(menu) == 1 and ">政务动态</a>" in html
+
+
+def test_a_page_saved_in_this_process_is_seen_without_a_log_entry(client, site):
+    menu_queries(client)
+    news = Page.objects.get(url_path=site.home.url_path + "news/")
+    news.show_in_menus = False
+    news.save()
+    html, menu = menu_queries(client, "/notices/")
+    assert len(menu) == 1 and 'href="/news/"' not in html
