@@ -118,12 +118,21 @@ def is_absolute_url(url):
     return isinstance(url, str) and url.startswith(("http://", "https://"))
 
 
-@register.simple_tag
-def article_neighbours(article):
-    """上一篇 / 下一篇 of an article in the column it stands in (cms.neighbours), three
-    indexed queries; the parent is the one routing found (no query)."""
+# Neighbours of the articles read recently, kept in each process until the tree changes.
+_NEIGHBOURS = EventMemo(size=4096)
+
+
+@register.simple_tag(takes_context=True)
+def article_neighbours(context, article):
+    """上一篇 / 下一篇 of an article in the column it stands in (cms.neighbours), one query
+    the first time after a change of the tree; the parent is the one routing found."""
     parent = article.get_parent() if article.depth > 1 else None
-    return neighbours(article, parent.pk if parent is not None else None)
+    column_id = parent.pk if parent is not None else None
+    return _NEIGHBOURS.get(
+        last_event(context.get("request")),
+        (article.pk, column_id),
+        lambda: neighbours(article, column_id),
+    )
 
 
 @register.filter

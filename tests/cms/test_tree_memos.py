@@ -1,12 +1,15 @@
-"""The site menu is read once per change of the page tree (cms.page_events): later pages
-cost only the page-event mark, and a change made by any process shows at once."""
+"""The site menu and an article's 上一篇 / 下一篇 are read once per change of the page tree
+(cms.page_events): later pages cost only the page-event mark, and a change made by any
+process shows at once."""
+
+import datetime as dt
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageLogEntry
 
-from tests.factories import make_column, make_site
+from tests.factories import make_article, make_column, make_site
 
 WWW = "www.test.localhost"
 
@@ -57,3 +60,23 @@ def test_a_page_saved_in_this_process_is_seen_without_a_log_entry(client, site):
     news.save()
     html, menu = menu_queries(client, "/notices/")
     assert len(menu) == 1 and 'href="/news/"' not in html
+
+
+def test_neighbours_are_read_once_until_a_newer_item_is_published(client, site):
+    news = Page.objects.get(url_path=site.home.url_path + "news/").specific
+    base = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
+    older = make_article(news, "较早的信息", published_at=base)
+    make_article(news, "较新的信息", published_at=base + dt.timedelta(hours=1))
+
+    def render():
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(older.url, HTTP_HOST=WWW).content.decode()
+        return html, [q["sql"] for q in captured.captured_queries if "UNION ALL" in q["sql"]]
+
+    html, first = render()
+    assert len(first) == 1 and 'rel="prev">较新的信息</a>' in html
+    html, again = render()
+    assert again == [] and 'rel="prev">较新的信息</a>' in html
+    make_article(news, "最新发布的信息", published_at=base + dt.timedelta(minutes=30))
+    html, after = render()
+    assert len(after) == 1 and 'rel="prev">最新发布的信息</a>' in html
