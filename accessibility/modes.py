@@ -3,9 +3,11 @@ only), 高对比度 (high contrast) and 大字版 (large text). A reader picks o
 plain link (no JavaScript needed); the choice is kept in a cookie, and every HTML response
 says `Vary: Cookie` so that no cache serves one mode's page to a reader of another."""
 
+import functools
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
 from django.utils.translation import gettext, pgettext
 
 COOKIE_NAME = "a11y_mode"
@@ -20,7 +22,18 @@ MODES = (STANDARD, SENIOR, TEXT, CONTRAST, LARGE)
 
 def labels():
     """The names of the modes and the chrome around them, in the active language (the
-    site's: sites.middleware activates it for every public request)."""
+    site's: sites.middleware activates it for every public request). Every public page
+    shows them, so they are looked up once per language (and process)."""
+    return _labels(translation.get_language())
+
+
+@functools.cache
+def _labels(language):
+    with translation.override(language):
+        return _label_table()
+
+
+def _label_table():
     return {
         STANDARD: gettext("Standard"),
         SENIOR: gettext("Senior mode"),
@@ -44,7 +57,13 @@ def mode_of(request):
 
 def switch_url(mode, next_path):
     """The link that switches to `mode` and comes back to `next_path`."""
-    return reverse("accessibility:mode", args=[mode]) + "?" + urlencode({"next": next_path})
+    return _switch_base(mode, get_script_prefix()) + "?" + urlencode({"next": next_path})
+
+
+@functools.cache
+def _switch_base(mode, script_prefix):
+    # reverse() reads the current script prefix, part of the key so a prefix change is seen.
+    return reverse("accessibility:mode", args=[mode])
 
 
 def mode_links(request):
