@@ -30,6 +30,11 @@ def last_event(request=None):
 _MEMOS = []
 
 
+def remember(request, mark):
+    """Take the mark as read for `request` (cms.routing reads it with the address's pages)."""
+    request.__dict__[_REQUEST_MEMO] = mark
+
+
 class EventMemo:
     """A small per-process store of values computed from the live tree, each kept under
     the page-event mark it was computed at: a new mark retires all of them at once, and so

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -560,9 +561,20 @@ class ArticlePage(Item, CounterpartMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # One query for the attachments and their documents, not one per attachment.
-        context["attachments"] = list(self.attachments.select_related("document"))
+        # One query for the attachments and their documents, not one per attachment, and
+        # none for an article routing read without any (routed_queryset).
+        if getattr(self, "has_attachments", True) is False:
+            context["attachments"] = []
+        else:
+            context["attachments"] = list(self.attachments.select_related("document"))
         return context
+
+    @classmethod
+    def routed_queryset(cls):
+        """How routing (cms.routing) reads an article it serves: with whether it has any
+        attachments in the database (a preview's draft object has no such attribute)."""
+        attached = ArticleAttachment.objects.filter(page=OuterRef("pk"))
+        return cls._base_manager.annotate(has_attachments=Exists(attached))
 
     def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")

@@ -88,10 +88,10 @@ def test_article_page_query_count_is_small(client, cluster):
     queries, html = count_queries(client, WWW, article.get_url_parts()[2])
     assert "索引号" in html
     # A guard against per-block or per-attachment lookups creeping in: routing (site,
-    # profile, locale, the home page, the address's pages in one query and the article's
-    # own row: cms.routing), view restrictions, the menu, the organisation, attachments and
-    # both neighbours in one query.
-    assert queries <= 12, queries
+    # profile, locale, the home page, the address's pages with the page-event mark in one
+    # query, the article's own row telling whether it has attachments: cms.routing), view
+    # restrictions, the organisation; the menu and both neighbours are kept per process.
+    assert queries <= 10, queries
     # Breadcrumbs and the column's meta tags use the parents routing found: no query.
     client.get(article.get_url_parts()[2], HTTP_HOST=WWW)
     with CaptureQueriesContext(connection) as captured:

@@ -110,3 +110,23 @@ def test_a_moved_column_is_found_at_its_new_address(client, tree):
     old = client.get("/news/tupian/item/", HTTP_HOST=WWW)
     assert old.status_code == 301 and old["Location"].endswith("/tupian/item/")
     assert client.get("/news/item/", HTTP_HOST=WWW).status_code == 200
+
+
+def test_an_article_without_attachments_asks_for_none_and_one_with_them_shows_them(client, tree):
+    from cms.models import ArticleAttachment
+
+    article = Page.objects.get(url_path__endswith="/news/item/").specific
+
+    def attachment_queries():
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/news/item/", HTTP_HOST=WWW).content.decode()
+        return html, [q for q in captured.captured_queries if "cms_articleattachment" in q["sql"]]
+
+    html, queries = attachment_queries()
+    # Only routing's EXISTS, inside the article's own query.
+    assert len(queries) == 1 and "EXISTS" in queries[0]["sql"] and 'class="attachments"' not in html
+    ArticleAttachment.objects.create(
+        page=article, title="实施方案全文", url="https://www.example.gov.cn/a.pdf"
+    )
+    html, queries = attachment_queries()
+    assert len(queries) == 2 and "实施方案全文" in html
