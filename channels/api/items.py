@@ -4,7 +4,8 @@ app-API serializer, and the Renderer, the request's shared services those serial
 Each type's representation is its own serializer (channels.api.serializers.ItemSerializer
 subclasses: articles and topics there, a disclosure's in budgets/api.py, an interview's in
 interaction/api.py), found through the dotted path the page model declares; nothing here
-names a type. A list costs one query per item type plus one for the items' columns; the
+names a type. A list costs one statement for every type's keys (channels.api.newest), one
+query per type that made the page and one for the items' columns; the
 image URLs and web addresses are computed without touching the database (signed rendition
 URLs, and Wagtail's cached site root paths). `Renderer.summaries()` is shared by the lists,
 the change feed and topic column feeds, so an item looks the same wherever the app meets it.

@@ -14,7 +14,7 @@ union of every type's detail. The schemathesis run (tests/api/test_schemathesis.
 every answer against them.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q
 from rest_framework import serializers as s
 
 from cms.items import item_types
@@ -188,11 +188,12 @@ class ItemSerializer(s.Serializer):
         return queryset, cls.date_field, "pk"
 
     @classmethod
-    def listed(cls, *, root, column, filters, date_from, date_to, cursor, size):
-        """[(moment, pk, item)] of up to size + 1 live items after the cursor, newest first;
-        none when a filter that does not apply to this type is given."""
+    def list_keys(cls, *, root, column, filters, date_from, date_to, cursor, size):
+        """A query (not run) of up to size + 1 (list_moment, list_key) pairs of live items
+        after the cursor, newest first (channels.api.newest runs every type's at once);
+        None when a filter that does not apply to this type is given."""
         if any(value and name not in cls.list_filters for name, value in filters.items()):
-            return []
+            return None
         queryset, moment_field, pk_field = cls.placed(cls.list_queryset(), root, column)
         for name, value in filters.items():
             if value:
@@ -201,10 +202,17 @@ class ItemSerializer(s.Serializer):
             queryset = queryset.filter(**{f"{cls.date_field}__gte": date_from})
         if date_to:
             queryset = queryset.filter(**{f"{cls.date_field}__lt": date_to})
-        queryset = keyset(queryset, moment_field, pk_field, cursor).order_by(
-            f"-{moment_field}", f"-{pk_field}"
+        keys = keyset(queryset, moment_field, pk_field, cursor).values(
+            list_moment=F(moment_field), list_key=F(pk_field)
         )
-        return [(getattr(item, cls.date_field), item.pk, item) for item in queryset[: size + 1]]
+        return keys.order_by("-list_moment", "-list_key")[: size + 1]
+
+    @classmethod
+    def listed_items(cls, keys):
+        """[(moment, pk, item)] of the live items with these ids, as a list shows them."""
+        return [
+            (getattr(item, cls.date_field), item.pk, item) for item in cls.list_queryset().filter(pk__in=keys)
+        ]
 
     # -- representations -----------------------------------------------------------------
 

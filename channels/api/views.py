@@ -17,6 +17,7 @@ from .base import ApiView
 from .changes import feed
 from .items import Renderer, api_item_types, api_serializers, item_type_of_content_type, serializer_for
 from .models import ChangeEvent
+from .newest import newest
 from .preview import check_token
 from .problems import bad_param, not_found, problem_body
 from .scope import (
@@ -253,11 +254,14 @@ class ItemsView(ApiView):
         # Each type lists its own items (one query each): where in the column or site they
         # stand, which of the filters apply to it (a type a filter does not apply to is
         # left out) and the date it is listed under are its serializer's.
+        # Their queries run as one statement (channels.api.newest); then the types that made
+        # the page read their items in full, one query each.
         filters = {"organisation": organisation, "category": category, "validity": validity}
-        found = []
+        serializers, key_querysets = [], []
         for name, model in api_item_types().items():
             if kind in (None, name):
-                found += serializer_for(model).listed(
+                serializer = serializer_for(model)
+                keys = serializer.list_keys(
                     root=scope.root,
                     column=column,
                     filters=filters,
@@ -266,6 +270,15 @@ class ItemsView(ApiView):
                     cursor=cursor,
                     size=size,
                 )
+                if keys is not None:
+                    serializers.append(serializer)
+                    key_querysets.append(keys)
+        wanted = {}
+        for index, key in newest(key_querysets, size + 1):
+            wanted.setdefault(index, []).append(key)
+        found = []
+        for index, keys in wanted.items():
+            found += serializers[index].listed_items(keys)
         found.sort(key=lambda row: (row[0], row[1]), reverse=True)
         page, more = found[:size], len(found) > size
         next_cursor = encode_cursor(page[-1][0], page[-1][1]) if more else None

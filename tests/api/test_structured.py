@@ -74,6 +74,24 @@ class StructuredItemsTests(TestCase):
         assert item["organisation"]["name"] == "Chenzhou Finance Bureau"
         assert self.results(type="interview", lang="en")[0]["status"]["label"] == "Ended"
 
+    def test_the_list_of_all_types_walks_every_types_items_once_in_date_order(self):
+        """The types' queries run as one statement (channels.api.newest): walked two at a
+        time, the list of all types is exactly each type's own list, merged newest first."""
+        per_type = []
+        for kind in ("article", "topic", "disclosure", "interview"):
+            per_type += [
+                (item["published_at"], item["id"]) for item in self.results(type=kind, page_size=100)
+            ]
+        walked, cursor = [], None
+        while True:
+            page = self.get("/api/v1/items/", page_size=2, **({"cursor": cursor} if cursor else {})).json()
+            walked += [(item["published_at"], item["id"]) for item in page["results"]]
+            cursor = page["next_cursor"]
+            if not cursor:
+                break
+        assert len({kind for kind in ("disclosure", "interview") if self.results(type=kind)}) == 2
+        assert walked == sorted(per_type, reverse=True) and len(walked) == len(set(walked))
+
     def test_list_queries_do_not_grow_with_the_number_of_items(self):
         from tests.cms.budget_fixtures import make_disclosure
         from tests.factories import make_organisation
@@ -85,8 +103,9 @@ class StructuredItemsTests(TestCase):
             counts = set()
             for size in (1, 3, 8):
                 with CaptureQueriesContext(connection) as ctx:
-                    self.results(page_size=size, **params)
-                counts.add(len(ctx.captured_queries))
+                    results = self.results(page_size=size, **params)
+                # One query for every type's keys, then one per type that made the page.
+                counts.add(len(ctx.captured_queries) - len({item["type"] for item in results}))
             assert len(counts) == 1, (params, counts)
 
     # -- disclosure detail ---------------------------------------------------------------
