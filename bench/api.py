@@ -86,7 +86,7 @@ def main():
     connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         cache.clear()
-        column, _notices, organisation = build_site()
+        column, _notices, organisation, _subcolumns = build_site()
         started = time.perf_counter()
         load(column, organisation, args.articles)
         print(
