@@ -11,7 +11,9 @@ from django.db import connection
 from wagtail.models import Page, PageLogEntry
 
 _REQUEST_MEMO = "_cms_last_page_event"
+# The mark's statement (cms.routing also reads it as a column of its own query).
 _NEWEST = "SELECT MAX(id) FROM {table}"
+NEWEST_SQL = _NEWEST.format(table=PageLogEntry._meta.db_table)
 
 
 def last_event(request=None):
@@ -20,10 +22,10 @@ def last_event(request=None):
         return request.__dict__[_REQUEST_MEMO]
     with connection.cursor() as cursor:
         # Raw: the ORM's aggregate costs several times the indexed lookup itself.
-        cursor.execute(_NEWEST.format(table=PageLogEntry._meta.db_table))
+        cursor.execute(NEWEST_SQL)
         (mark,) = cursor.fetchone()
     if request is not None:
-        request.__dict__[_REQUEST_MEMO] = mark
+        remember(request, mark)
     return mark
 
 

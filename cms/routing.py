@@ -23,21 +23,21 @@ a site with Wagtail's own walk.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS
-from wagtail.models import Page, PageLogEntry
+from wagtail.models import Page
 
 from . import page_events
 from .tree import set_cached_parent
 
 # Page fields read for every page of the chain: what breadcrumbs, page URLs and the live
 # check use. Other fields of a page in the middle of the chain load when first read.
-_PAGE_FIELDS = [f for f in Page._meta.concrete_fields]
+_PAGE_FIELDS = list(Page._meta.concrete_fields)
 
 
 # The pages at the address's prefixes, with a column's type (what its P01 meta tags need),
 # and the page-event mark (cms.page_events), which the page's memos read anyway: here it
 # costs no round trip of its own.
 _CHAIN = """
-SELECT {columns}, c.column_type, (SELECT MAX(id) FROM {log}) AS page_event
+SELECT {columns}, c.column_type, ({newest}) AS page_event
 FROM {page} p LEFT JOIN {column} c ON c.page_ptr_id = p.id
 WHERE p.url_path IN ({marks})"""
 
@@ -65,7 +65,7 @@ def _chain_rows(root, path_components, column_model):
         columns=", ".join(f"p.{f.column}" for f in _PAGE_FIELDS),
         page=Page._meta.db_table,
         column=column_model._meta.db_table,
-        log=PageLogEntry._meta.db_table,
+        newest=page_events.NEWEST_SQL,
         marks=", ".join(["%s"] * len(url_paths)),
     )
     # raw() converts the database's values (SQLite's dates and booleans) as a query would.
@@ -77,7 +77,7 @@ def _instance(row):
     base page's (and a column's type) left to load when read."""
     values = {f.attname: getattr(row, f.attname) for f in _PAGE_FIELDS}
     model = ContentType.objects.get_for_id(values["content_type_id"]).model_class() or Page
-    known = {**values}
+    known = values
     if row.column_type is not None:
         known["column_type"] = row.column_type
     names, ordered = [], []
