@@ -51,9 +51,12 @@ serve: demo
 worker: install
 	$(MANAGE) run_worker
 
+# pytest-xdist workers; a module's tests, and the demo's and search's packages, each stay on
+# one worker (tests/conftest.py), so what they build once is built once.
+TEST_WORKERS ?= 2
 test: install-dev
 	mkdir -p var
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -70,7 +70,7 @@ def served():
         standin.routes["/gzdt/gone/"] = Planted(404, "not found", "text/html")
         standin.routes["/files/report.pdf"] = Planted(403, "forbidden", "application/pdf")
         standin.routes["/documents/12/plan.docx"] = Planted(410, "gone", "text/plain")
-        standin.routes["/slow/"] = Planted(body="late", delay=1.5)
+        standin.routes["/slow/"] = Planted(body="late", delay=4)
         standin.routes["/broken/"] = Planted(500, "error", "text/html")
         standin.routes["/ok.html"] = Planted(body=html("好"))
         standin.routes["/logo.png"] = Planted(body="png", content_type="image/png")

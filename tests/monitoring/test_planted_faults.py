@@ -160,7 +160,7 @@ def cluster(live_server, settings):
     # machine has no internet, so they would be suspected failures on every site.
     settings.MONITOR_LINK_SKIP_HOSTS = ["*.gov.cn", "*.conac.cn"]
     with StandIn(upstream=live_server.url) as standin:
-        standin.routes["/slow/"] = Planted(200, "late", delay=2.5)
+        standin.routes["/slow/"] = Planted(200, "late", delay=4)
         faulty = build_faulty(standin)
         clean = build_clean(standin)
         down = make_site("down.pf.localhost", "断网县人民政府").site
