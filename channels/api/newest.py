@@ -5,9 +5,17 @@ listed under (its serializer's `list_keys()`), as a query of (moment, key) pairs
 cursor, newest first. Run one by one, the eight types' queries cost eight round trips for
 every list, most of them answering nothing. Here they run as one UNION ALL, ordered and cut
 by the database, and only the types that made the page are read in full.
+
+Most sites of a cluster publish only some of the types (a department's site only
+articles), so which types have any live item where a list looks is kept per process under
+the page-event mark (`present_types`), and the others are left out of the statement.
 """
 
 from django.db import connection
+
+from cms.page_events import EventMemo, last_event
+
+from .items import api_serializers
 
 # Each part is a type's own query, compiled by the ORM (its parameters passed separately).
 _PART = "SELECT {index} AS kind, part.list_moment, part.list_key FROM ({sql}) part"
@@ -29,3 +37,22 @@ def newest(key_querysets, limit):
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return [(index, key) for index, key in cursor.fetchall()]
+
+
+_PRESENT = EventMemo()
+
+
+def present_types(request, root, column):
+    """The serializers of the API's item types with any live item where a list of `root`'s
+    site, or of `column` (its own items and those syndicated into it), looks: one query per
+    type after a page event, none until the next."""
+
+    def compute():
+        return frozenset(
+            serializer
+            for serializer in api_serializers()
+            if serializer.placed(serializer.model.objects.filter(live=True), root, column)[0].exists()
+        )
+
+    key = (root.path, column.pk if column is not None else None)
+    return _PRESENT.get(last_event(request), key, compute)

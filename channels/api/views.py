@@ -17,7 +17,7 @@ from .base import ApiView
 from .changes import feed
 from .items import Renderer, api_item_types, api_serializers, item_type_of_content_type, serializer_for
 from .models import ChangeEvent
-from .newest import newest
+from .newest import newest, present_types
 from .preview import check_token
 from .problems import bad_param, not_found, problem_body
 from .scope import (
@@ -251,16 +251,17 @@ class ItemsView(ApiView):
             if column is None:
                 raise bad_param("column", f"本站没有编号为 {column_id} 的栏目")
 
-        # Each type lists its own items (one query each): where in the column or site they
-        # stand, which of the filters apply to it (a type a filter does not apply to is
-        # left out) and the date it is listed under are its serializer's.
-        # Their queries run as one statement (channels.api.newest); then the types that made
-        # the page read their items in full, one query each.
+        # Each type lists its own items: where in the column or site they stand, which of
+        # the filters apply to it (a type a filter does not apply to is left out) and the
+        # date it is listed under are its serializer's. The types with any live item there
+        # (channels.api.newest.present_types) run their queries as one statement; then the
+        # types that made the page read their items in full, one query each.
         filters = {"organisation": organisation, "category": category, "validity": validity}
+        asked = [serializer_for(model) for name, model in api_item_types().items() if kind in (None, name)]
+        present = present_types(request, scope.root, column)
         serializers, key_querysets = [], []
-        for name, model in api_item_types().items():
-            if kind in (None, name):
-                serializer = serializer_for(model)
+        for serializer in asked:
+            if serializer in present:
                 keys = serializer.list_keys(
                     root=scope.root,
                     column=column,
