@@ -23,8 +23,10 @@ from wechatpy.exceptions import WeChatClientException
 from wechatpy.session import SessionStorage
 
 from channels.adapters import DeliveryError
+from channels.transport import failure_of, failure_reason, may_have_reached
 
 logger = logging.getLogger(__name__)
+
 
 #: WeChat error codes worth another attempt: busy, token invalid/expired, rate limit.
 TOKEN_ERRORS = {40001, 40014, 42001}
@@ -223,14 +225,10 @@ class PortalWeChatClient(WeChatClient):
             result = self._request(method, endpoint, **kwargs)
         except WeChatClientException as exc:
             raise self._error_from(exc) from exc
-        except requests.ConnectTimeout as exc:  # never connected: nothing was sent
-            raise WeChatAPIError("连接微信服务器超时，请稍后重试", retryable=True) from exc
-        except requests.Timeout as exc:
-            raise WeChatAPIError("连接微信服务器超时，请稍后重试", retryable=True, ambiguous=True) from exc
         except requests.RequestException as exc:
-            refused = "NewConnectionError" in repr(exc)  # never connected: nothing was sent
+            kind = failure_of(exc)
             raise WeChatAPIError(
-                "无法连接微信服务器，请稍后重试", retryable=True, ambiguous=not refused
+                failure_reason(kind, "微信"), retryable=True, ambiguous=may_have_reached(kind)
             ) from exc
         if not isinstance(result, dict):
             raise WeChatAPIError("微信服务器返回了无法识别的内容，请稍后重试", retryable=True, ambiguous=True)

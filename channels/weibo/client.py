@@ -22,8 +22,10 @@ import requests
 from django.conf import settings
 
 from channels.adapters import DeliveryError
+from channels.transport import failure_of, failure_reason, may_have_reached
 
 logger = logging.getLogger(__name__)
+
 
 #: The access token expired, was revoked or is not valid: only a new authorisation helps.
 TOKEN_ERRORS = {21301, 21314, 21315, 21316, 21317, 21319, 21327, 21332}
@@ -162,14 +164,10 @@ class WeiboClient:
             response = requests.request(
                 method, f"{self.base_url}{endpoint}.json", timeout=self.timeout, **kwargs
             )
-        except requests.ConnectTimeout as exc:  # never connected: nothing was sent
-            raise WeiboAPIError("连接微博服务器超时，请稍后重试", retryable=True) from exc
-        except requests.Timeout as exc:
-            raise WeiboAPIError("等待微博服务器答复超时", retryable=True, ambiguous=True) from exc
         except requests.RequestException as exc:
-            refused = "NewConnectionError" in repr(exc)  # never connected: nothing was sent
+            kind = failure_of(exc)
             raise WeiboAPIError(
-                "无法连接微博服务器，请稍后重试", retryable=True, ambiguous=not refused
+                failure_reason(kind, "微博"), retryable=True, ambiguous=may_have_reached(kind)
             ) from exc
         return self._answer(response)
 
