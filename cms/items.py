@@ -22,6 +22,7 @@ from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from .page_forms import PageForm
+from .restrictions import ViewRestrictionsInOneQuery
 from .review_gate import ReviewGatedPage
 from .tree import cached_parent
 
@@ -44,7 +45,7 @@ class SearchDocument:
     meta: list = field(default_factory=list)
 
 
-class Item(ReviewGatedPage):
+class Item(ViewRestrictionsInOneQuery, ReviewGatedPage):
     """Mixin of a public page type that search, the channels and the app API know.
     Publishing it passes the review gate (cms.review_gate): none around a column's workflow.
 

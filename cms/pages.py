@@ -25,6 +25,7 @@ from .items import RENDERED_CHANNELS, Item, SearchDocument
 from .listing import ListingWindow, child_lists, sync_listings
 from .page_forms import PageForm
 from .paging import page_of
+from .restrictions import ViewRestrictionsInOneQuery
 from .review_gate import ReviewGatedPage
 from .routing import by_slug
 from .routing import route as route_by_url_path
@@ -120,7 +121,7 @@ class CounterpartMixin(models.Model):
         abstract = True
 
 
-class HomePage(ReviewGatedPage, CounterpartMixin, Page):
+class HomePage(ViewRestrictionsInOneQuery, ReviewGatedPage, CounterpartMixin, Page):
     base_form_class = PageForm  # as every item type's (cms.items.Item)
     intro = RichTextField(gettext_lazy("Introduction"), blank=True, features=RICH_TEXT_FEATURES)
     default_news_workflow = models.ForeignKey(
