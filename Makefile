@@ -51,12 +51,13 @@ serve: demo
 worker: install
 	$(MANAGE) run_worker
 
-# pytest-xdist workers; a module's tests, and the demo's and search's packages, each stay on
-# one worker (tests/conftest.py), so what they build once is built once.
+# pytest-xdist workers; a module's tests stay on one worker (--dist loadfile): its
+# module-scoped fixtures are built once, and a transactional module loads back at its end
+# the database it found, which the next module on that worker expects.
 TEST_WORKERS ?= 2
 test: install-dev
 	mkdir -p var
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -26,21 +26,6 @@ def _database(db):
     """Every test may read the database: even an unsaved page asks it for its locale."""
 
 
-# Packages whose fixtures are built once for all their modules (the demo cluster, the search
-# corpus): under pytest-xdist each runs whole on one worker, so it is built once per run.
-WHOLE_PACKAGES = ("tests/demo/", "tests/search/")
-
-
-def pytest_collection_modifyitems(config, items):
-    """Groups for `--dist loadgroup`: a module's tests stay on one worker (its module-scoped
-    fixtures are built once), and so do a WHOLE_PACKAGES package's."""
-    root = Path(str(config.rootpath))
-    for item in items:
-        path = Path(str(item.path)).relative_to(root).as_posix()
-        group = next((package for package in WHOLE_PACKAGES if path.startswith(package)), path)
-        item.add_marker(pytest.mark.xdist_group(group))
-
-
 def pytest_sessionfinish(session):
     """Under pytest-xdist a worker hands its figures to the controller, which prints them."""
     from tests.api.test_schema import RUNS
