@@ -27,7 +27,6 @@ from channels.transport import failure_of, failure_reason, may_have_reached
 
 logger = logging.getLogger(__name__)
 
-
 #: WeChat error codes worth another attempt: busy, token invalid/expired, rate limit.
 TOKEN_ERRORS = {40001, 40014, 42001}
 RETRYABLE_ERRORS = {-1, 45009} | TOKEN_ERRORS

@@ -26,7 +26,6 @@ from channels.transport import failure_of, failure_reason, may_have_reached
 
 logger = logging.getLogger(__name__)
 
-
 #: The access token expired, was revoked or is not valid: only a new authorisation helps.
 TOKEN_ERRORS = {21301, 21314, 21315, 21316, 21317, 21319, 21327, 21332}
 #: Rate limits (per IP, per user, per user and call; posting too fast): back off.
