@@ -110,5 +110,5 @@ class Delivery(models.Model):
 
 # The app's models include the WeChat channel's and static publishing's, defined with the
 # rest of their channel.
-from channels.web.models import PublishedCoverage  # noqa: F401,E402
+from channels.web.models import PublishedChrome, PublishedCoverage  # noqa: F401,E402
 from channels.wechat.models import WeChatAccount, WeChatArticle, WeChatMassSend, WeChatUpload  # noqa: F401,E402

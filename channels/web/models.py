@@ -16,3 +16,15 @@ class PublishedCoverage(models.Model):
     class Meta:
         verbose_name = "静态文件覆盖记录"
         verbose_name_plural = verbose_name
+
+
+class PublishedChrome(models.Model):
+    """The chrome (channels/web/chrome.py) a site's published files were written with."""
+
+    site = models.OneToOneField("wagtailcore.Site", on_delete=models.CASCADE, primary_key=True)
+    fingerprint = models.CharField(max_length=64)
+    noted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "静态文件站点外框记录"
+        verbose_name_plural = verbose_name

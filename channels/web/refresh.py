@@ -1,19 +1,24 @@
 """Static publishing outside a delivery: pages whose public content changed without a new
-revision (`cms.items.item_changed`: an interview's approved question), home pages whose
-blocks follow the clock (an interview going live, a consultation closing), and the whole
-cluster at once (`manage.py publish_static`, after switching static publishing on or
-deploying new templates). Each rewrites the files of the rendered channels (web, WAP) that
-the page goes to, through the same adapters as a delivery."""
+revision (`cms.items.item_changed`: an interview's approved question), whole sites whose
+chrome changed (channels/web/chrome.py: a profile, a menu), and the whole cluster at once
+(`manage.py publish_static`, after switching static publishing on or deploying new
+templates). Each rewrites the files of the rendered channels (web, WAP) that the page goes
+to, through the same adapters as a delivery.
+
+No page's file follows the clock alone: what changes with the date goes through a published
+revision (a document's validity, cms.validity; scheduled publishing and expiry), and page
+types whose state follows the clock (interviews, consultations, surveys, mailboxes) are
+never files (`publish_as_file = False`)."""
 
 from django.conf import settings
 from django.db import transaction
 from django_tasks import task
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from cms.items import RENDERED_CHANNELS, item_changed
 
 from ..adapters import get_adapter
-from . import published
+from . import chrome, published
 from .adapter import WebAdapter, list_pages
 
 
@@ -58,12 +63,33 @@ def bake_batch(page_ids):
     return len(bake(Page.objects.live().filter(pk__in=page_ids).order_by("path").specific()))
 
 
+def site_page_ids(root):
+    """The ids of the live pages of the site under `root` (the home page first)."""
+    return list(
+        Page.objects.live().descendant_of(root, inclusive=True).order_by("path").values_list("pk", flat=True)
+    )
+
+
+def queue_batches(ids, size):
+    """Queue `bake_batch` over `ids`, `size` pages at a time; returns the number of batches."""
+    for start in range(0, len(ids), size):
+        bake_batch.enqueue(ids[start : start + size])
+    return (len(ids) + size - 1) // size
+
+
 @task()
-def refresh_home_pages():
-    """Periodic: rewrite every site's home page, whose blocks may follow the clock."""
+def refresh_site_chrome(batch=200):
+    """Periodic: queue every file of each site whose chrome changed since its files were
+    written (a profile edited, a menu column renamed, added or withdrawn). A tick that finds
+    no change renders nothing."""
     if not published.enabled():
         return 0
-    return len(bake(Page.objects.live().filter(depth=2).specific()))
+    queued = 0
+    for site in Site.objects.select_related("root_page").order_by("pk"):
+        with transaction.atomic():
+            if chrome.note_change(site):
+                queued += queue_batches(site_page_ids(site.root_page), batch)
+    return queued
 
 
 def on_item_changed(sender, page_id, **kwargs):

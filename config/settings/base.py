@@ -224,7 +224,7 @@ SCHEDULED_PUBLISHING_INTERVAL = 60
 PERIODIC_TASKS = [
     "cms.tasks.publish_scheduled",
     "channels.outbox.sweep_deliveries",
-    "channels.web.refresh.refresh_home_pages",
+    "channels.web.refresh.refresh_site_chrome",
     "cms.validity.apply_expiry_dates",
     "interaction.letter_tasks.send_letter_reminders",
     "interaction.consultation_signals.announce_closings",

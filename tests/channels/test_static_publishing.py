@@ -11,7 +11,6 @@ from django.http import HttpResponse
 from wagtail.models import PageViewRestriction
 
 from channels import outbox
-from channels.adapters import get_adapter
 from channels.models import Delivery
 from channels.web import published
 from cms.items import item_changed
@@ -19,25 +18,6 @@ from cms.pages import ArticlePage
 from tests.factories import make_article, make_column, make_organisation, make_site
 
 HOST = "www.static.localhost"
-
-
-@pytest.fixture
-def folder(settings, tmp_path):
-    settings.STATIC_PUBLISHING = True
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "published": {
-            "BACKEND": "channels.web.storage.PublishedFileStorage",
-            "OPTIONS": {"location": tmp_path},
-        },
-    }
-    settings.CHANNEL_ADAPTERS = {
-        "web": "channels.web.adapter.WebAdapter",
-        "wap": "channels.wap.adapter.WapAdapter",
-    }
-    get_adapter.cache_clear()
-    yield tmp_path
-    get_adapter.cache_clear()
 
 
 @pytest.fixture
