@@ -94,16 +94,20 @@ def allow(request):
 
 def connect():
     """Retire the stored pages whenever what pages show changes (ChannelsConfig.ready)."""
-    from django.db.models.signals import post_delete
-    from wagtail.models import Page
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import Page, Site
     from wagtail.signals import page_published, page_unpublished
 
     from cms.items import item_changed
+    from sites.models import SiteProfile
 
     page_published.connect(retire_after_commit, dispatch_uid="portal_page_cache_published")
     page_unpublished.connect(retire_after_commit, dispatch_uid="portal_page_cache_unpublished")
     item_changed.connect(retire_after_commit, dispatch_uid="portal_page_cache_item_changed")
     post_delete.connect(retire_after_commit, sender=Page, dispatch_uid="portal_page_cache_deleted")
+    # Every page shows its site's name and profile (the footer, the theme colour).
+    post_save.connect(retire_after_commit, sender=SiteProfile, dispatch_uid="portal_page_cache_profile")
+    post_save.connect(retire_after_commit, sender=Site, dispatch_uid="portal_page_cache_site")
 
 
 def mark_page(page, request, serve_args, serve_kwargs):

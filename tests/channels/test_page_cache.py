@@ -1,6 +1,6 @@
 """The rendered-page cache (channels/web/page_cache.py): a page asked for again is one cache
-read, with the same answer; a publish retires every stored page; nothing personal, private,
-with a form or of a type that follows the clock is ever kept."""
+read, with the same answer; a publish or a profile edit retires every stored page; nothing
+personal, private, with a form or of a type that follows the clock is ever kept."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -62,6 +62,16 @@ def test_a_publish_retires_every_stored_page(client, tree, django_capture_on_com
         article.title = "改过的标题"
         article.save_revision().publish()
     assert "改过的标题" in get(client, "/gzdt/item/").content.decode()
+
+
+def test_a_profile_edit_retires_every_stored_page(client, tree, django_capture_on_commit_callbacks):
+    """The footer shows the site's profile: an edit there reaches the next reader."""
+    site, _news, _article = tree
+    assert "0735-9999999" not in get(client, "/gzdt/item/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        site.profile.contact_phone = "0735-9999999"
+        site.profile.save()
+    assert "0735-9999999" in get(client, "/gzdt/item/").content.decode()
 
 
 def test_a_render_that_began_before_a_publish_is_not_served_after_it(client, tree, rf):
