@@ -154,16 +154,17 @@ class WebAdapter(ChannelAdapter):
         earlier = set(before.get("shown_on", [])) - set(showing) - {page.pk}
         showing.update((p.pk, p) for p in Page.objects.filter(pk__in=earlier).specific())
         own = self.addresses([page])
-        own_names = set(published.file_names(own).values())
+        shared = self.addresses(showing.values())
+        sites = published.sites_of([*own, *shared])  # one read of the Site rows for all below
+        own_names = set(published.file_names(own, sites).values())
         gone = set(before.get("own_files", []))
         if withdrawn:
             gone |= own_names
             own = []
         # Read before rendering: every render below sees the changes of these rows.
         seen = coverage.visible()
-        shared = self.addresses(showing.values())
-        fresh = coverage.covered(set(published.file_names(shared).values()) - own_names, delivery.pk)
-        result = published.refresh([*own, *shared], gone=gone, keep=fresh)
+        fresh = coverage.covered(set(published.file_names(shared, sites).values()) - own_names, delivery.pk)
+        result = published.refresh([*own, *shared], gone=gone, keep=fresh, sites=sites)
         coverage.mark(result["files"], seen)
         result["own_files"] = sorted(own_names & set(result["files"]))
         result["shown_on"] = sorted(showing)

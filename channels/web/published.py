@@ -67,10 +67,16 @@ def file_name(site, path):
     return "/".join([site.hostname, *parts, INDEX])
 
 
-def file_names(addresses):
-    """{(site_id, path): file name} of `addresses` ((site_id, path, page) triples) whose
-    site still exists, the sites read in one query."""
-    sites = Site.objects.in_bulk({site_id for site_id, _path, _page in addresses})
+def sites_of(addresses):
+    """{site id: Site} of the sites of `addresses` ((site_id, path, page) triples) that still
+    exist, in one query."""
+    return Site.objects.in_bulk({site_id for site_id, _path, _page in addresses})
+
+
+def file_names(addresses, sites=None):
+    """{(site_id, path): file name} of `addresses` whose site still exists (`sites`, from
+    sites_of(), when the caller has read them already)."""
+    sites = sites_of(addresses) if sites is None else sites
     return {
         (site_id, path): file_name(sites[site_id], path)
         for site_id, path, _page in addresses
@@ -165,11 +171,11 @@ def exclusive(site_ids):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def refresh(addresses, *, gone=(), keep=()):
+def refresh(addresses, *, gone=(), keep=(), sites=None):
     """Write the files of `addresses` ((site_id, path, page) triples) except those named in
     `keep` (known to be fresh), and delete `gone` (names of files no page is at any more),
     holding their sites (exclusive()). Returns {"files": [...], "removed": [...]}."""
-    sites = Site.objects.in_bulk({site_id for site_id, _path, _page in addresses})
+    sites = sites_of(addresses) if sites is None else sites
     written = []
     with exclusive(sorted(sites)):
         for site_id, path, page in addresses:
