@@ -3,8 +3,12 @@
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.db import connections
+from django.db.models.signals import post_migrate
 
+from search.backends import get_backend
 from sites.provisioning import remove_placeholder_site
 
 
@@ -19,6 +23,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def pytest_configure():
     # WhiteNoise serves STATIC_ROOT and warns on every request when it is missing.
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    post_migrate.connect(empty_search_tables, sender=apps.get_app_config("portal_search"))
+
+
+def empty_search_tables(sender, using, **kwargs):
+    """Django's flush (a transactional test's teardown) empties the models' tables and then
+    sends post_migrate: the search backend's own tables, written in raw SQL and unknown to
+    flush, are emptied with them, so no later module on the worker finds index rows of
+    pages that are gone. The database's own backend, whatever a test configured."""
+    vendor = connections[using].vendor
+    backend = (
+        "search.backends.postgres.PostgresBackend"
+        if vendor == "postgresql"
+        else "search.backends.sqlite.SQLiteBackend"
+    )
+    get_backend(backend).clear()
 
 
 @pytest.fixture(autouse=True)
