@@ -90,3 +90,10 @@ def set_cached_parent(page, parent):
     url_path and Wagtail's breadcrumbs) does not fetch it again. `parent` must be the page
     at `page`'s parent path, with a current url_path."""
     page._cached_parent_obj = parent
+
+
+def menu_pages(root):
+    """The site's navigation under its home page `root`: live children marked "show in
+    menus", in tree order (what every page's menu shows; static publishing's chrome check
+    hashes the same list)."""
+    return Page.objects.live().in_menu().child_of(root).order_by("path")

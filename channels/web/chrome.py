@@ -15,8 +15,8 @@ import hashlib
 import json
 
 from django.forms.models import model_to_dict
-from wagtail.models import Page
 
+from cms.tree import menu_pages
 from sites.models import SiteProfile
 
 from .models import PublishedChrome
@@ -25,13 +25,7 @@ from .models import PublishedChrome
 def fingerprint(site):
     """A hash of everything the site's chrome shows (three small queries)."""
     profile = SiteProfile.objects.filter(site=site).first()
-    menu = list(
-        Page.objects.live()
-        .in_menu()
-        .child_of(site.root_page)
-        .order_by("path")
-        .values_list("pk", "title", "url_path")
-    )
+    menu = list(menu_pages(site.root_page).values_list("pk", "title", "url_path"))
     shown = {
         "site": [site.hostname, site.port, site.site_name, site.root_page_id],
         "profile": model_to_dict(profile) if profile else None,

@@ -18,7 +18,7 @@ from cms.disclosure import VALIDITY_LABELS
 from cms.home_blocks import home_blocks as gather_home_blocks
 from cms.neighbours import neighbours
 from cms.page_events import EventMemo, last_event
-from cms.tree import routed_trail
+from cms.tree import menu_pages, routed_trail
 
 register = template.Library()
 
@@ -43,7 +43,7 @@ def site_menu(context, page=None):
     kept = _MENUS.get(
         last_event(context.get("request")),
         root.pk,
-        lambda: list(Page.objects.live().in_menu().child_of(root).order_by("path")),
+        lambda: list(menu_pages(root)),
     )
     current_path = getattr(page, "path", "")
     items = [copy.copy(item) for item in kept]

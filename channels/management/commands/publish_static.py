@@ -29,8 +29,9 @@ class Command(BaseCommand):
         sites = Site.objects.select_related("root_page").order_by("pk")
         if site:
             sites = sites.filter(hostname=site)
-            if not sites:
-                raise CommandError(f"没有主机名为 {site} 的站点。")
+        sites = list(sites)
+        if site and not sites:
+            raise CommandError(f"没有主机名为 {site} 的站点。")
         ids = []
         for each in sites:
             # The files about to be written show the chrome of this moment: a later change
