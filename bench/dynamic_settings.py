@@ -1,7 +1,8 @@
 """Settings of bench/dynamic.py's gunicorn workers and builder: the development settings on
 the benchmark's PostgreSQL database, without DEBUG, with the cache on Redis (database 12)
-as production has it, Wagtail's bare page type (bench/vanilla) installed, the API's
-anonymous limit lifted (one load generator is one client) and static files from the finders."""
+as production has it (and so the remembered sites of sites/resolution.py), Wagtail's bare
+page type (bench/vanilla) installed, the API's anonymous limit lifted (one load generator
+is one client) and static files from the finders."""
 
 import os
 
@@ -18,6 +19,8 @@ CACHES = {
     }
 }
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# Remembered sites (sites/resolution.py) as production has them; SITE_MEMO=0 measures without.
+SITE_MEMO = os.environ.get("SITE_MEMO", "1") == "1"
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}), "portal_api_anon": None},

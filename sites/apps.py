@@ -11,4 +11,6 @@ class ClusterConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import two_factor_hooks  # noqa: F401 - registers the account page's link
+        from . import resolution, two_factor_hooks  # noqa: F401 - registers the account page's link
+
+        resolution.connect()

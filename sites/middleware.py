@@ -3,6 +3,7 @@
 from django.utils import translation
 from wagtail.models import Site
 
+from . import resolution
 from .language import profile_language
 from .models import SiteProfile
 
@@ -19,7 +20,8 @@ class SiteLocaleMiddleware:
         if request.path.startswith(("/admin/", "/django-admin/")):
             return self.get_response(request)
         profile = None
-        if Site.find_for_request(request) is not None:
+        site = resolution.attach(request) if resolution.enabled() else Site.find_for_request(request)
+        if site is not None:
             # for_request caches the profile on the request, where the templates find it.
             profile = SiteProfile.for_request(request)
         language = profile_language(profile)

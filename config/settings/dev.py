@@ -19,6 +19,9 @@ DEMO_SITE_PORT = 8000
 # No rendered-page cache (channels/web/page_cache.py): the embedded cache is per process, and
 # the worker's publishes (scheduled ones) could not retire the web process's pages.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
+# Nor remembered sites (sites/resolution.py), for the same reason: an edit in one process
+# could not reach the other's memory.
+SITE_MEMO = False
 
 # The demo cluster and the HTTP stand-ins (demo/): development and tests only.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo.apps.DemoConfig"]

@@ -1,0 +1,124 @@
+"""Which site a public request is for, remembered by each process between requests.
+
+Every public request asks which site its host names (Wagtail's `Site.find_for_request`: a
+query ranking every site against the host) and for that site's profile
+(`SiteProfile.for_request`: a get_or_create). On the dynamic path that is two of an
+article's seven queries and, measured, about half of what the cheapest answer of the stack
+(a redirect) costs. Both change only when someone edits a site, its profile or a site's
+home page, so each process keeps the answers per host and port, with one shared number (in
+the cache every process reads) moved on by each such edit: a request reads that number
+(one cache read) and takes the remembered answer only when it is unchanged.
+
+Each request gets fresh model instances built from the remembered column values, so
+nothing one request caches on its site, profile or home page (`.specific`, related
+objects) reaches another. The number moves on when the edit happens and again when its
+transaction commits, so a process that read the row in between (the old values, under
+the new number) reads it again.
+
+Switched on by `SITE_MEMO` (production and the tests); it needs a cache all processes
+share, so the embedded `make serve` (a per-process cache, a web process and a worker) leaves
+it off and asks the database every time, as Wagtail does.
+"""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from wagtail.models import Page, Site
+
+from .models import SiteProfile
+
+GENERATION_KEY = "portal:sites:generation"
+# A bound on the remembered hosts: Host headers come from clients.
+MAX_HOSTS = 500
+
+_memo = {"generation": None, "hosts": {}}
+
+
+def enabled():
+    return bool(getattr(settings, "SITE_MEMO", False))
+
+
+def _generation():
+    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+
+
+def move_on():
+    """Every process's remembered sites are stale from now."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:
+        cache.set(GENERATION_KEY, 2, timeout=None)
+
+
+def _values(instance):
+    return tuple(getattr(instance, field.attname) for field in instance._meta.concrete_fields)
+
+
+def _build(model, values):
+    names = [field.attname for field in model._meta.concrete_fields]
+    return model.from_db(Site.objects.db, names, values)
+
+
+def _look_up(request):
+    """What Wagtail answers for `request`: (site values, home page values, profile values)."""
+    site = Site._find_for_request(request)
+    if site is None:
+        return None
+    profile = SiteProfile.for_site(site)
+    return _values(site), _values(site.root_page), _values(profile)
+
+
+def attach(request):
+    """Set the request's site (as Site.find_for_request keeps it) and its profile (as
+    SiteProfile.for_request keeps it); returns the site or None."""
+    generation = _generation()
+    if _memo["generation"] != generation:
+        _memo["generation"], _memo["hosts"] = generation, {}
+    hosts = _memo["hosts"]
+    key = (request._get_raw_host(), request.get_port())
+    if key not in hosts:
+        if len(hosts) >= MAX_HOSTS:
+            hosts.clear()
+        hosts[key] = _look_up(request)
+    found = hosts[key]
+    if found is None:
+        request._wagtail_site = None
+        return None
+    site_values, root_values, profile_values = found
+    site = _build(Site, site_values)
+    # The home page as Wagtail's lookup gives it (select_related): a plain Page.
+    site._state.fields_cache["root_page"] = _build(Page, root_values)
+    profile = _build(SiteProfile, profile_values)
+    profile._request = request
+    request._wagtail_site = site
+    setattr(request, SiteProfile.get_cache_attr_name(), profile)
+    return site
+
+
+def _moved_on_edit(**kwargs):
+    move_on()
+    transaction.on_commit(move_on)
+
+
+def _page_saved(sender, instance, created=False, raw=False, **kwargs):
+    # Only a site's home page is remembered; a new page is nobody's home yet.
+    if created or raw or not isinstance(instance, Page):
+        return
+    if Site.objects.filter(root_page_id=instance.pk).exists():
+        _moved_on_edit()
+
+
+def connect():
+    """Move the number on whenever a remembered answer may change (ClusterConfig.ready)."""
+    from django.db.models.signals import post_delete, post_migrate, post_save
+
+    for model in (Site, SiteProfile):
+        post_save.connect(
+            _moved_on_edit, sender=model, dispatch_uid=f"portal_site_memo_save_{model.__name__}"
+        )
+        post_delete.connect(
+            _moved_on_edit, sender=model, dispatch_uid=f"portal_site_memo_delete_{model.__name__}"
+        )
+    post_save.connect(_page_saved, dispatch_uid="portal_site_memo_page")
+    # A flush (and a migration) changes rows without saving models.
+    post_migrate.connect(_moved_on_edit, dispatch_uid="portal_site_memo_migrate")
