@@ -16,6 +16,7 @@ from django_tasks import task
 from wagtail.models import Page, Site
 
 from cms.items import RENDERED_CHANNELS, item_changed
+from sites import resolution
 
 from ..adapters import get_adapter
 from . import chrome, published
@@ -88,6 +89,9 @@ def refresh_site_chrome(batch=200):
     for site in Site.objects.select_related("root_page").order_by("pk"):
         with transaction.atomic():
             if chrome.note_change(site):
+                # A change no process heard of (a row changed outside the application) must
+                # not be rendered from a worker's remembered site (sites/resolution.py).
+                resolution.move_on()
                 queued += queue_batches(site_page_ids(site.root_page), batch)
     return queued
 

@@ -78,11 +78,11 @@ def test_query_count_is_the_same_for_10_and_100_items(client, django_assert_num_
     client.get("/api/v1/items/", {"page_size": 1}, HTTP_HOST=WWW)
     # The page-event mark (which item types have items here is kept under it), every
     # present type's keys in one statement (channels.api.newest), the articles that made
-    # the page, their columns, and the site, its profile and the latest change: however many
-    # item types the API has (article, topic, disclosure, interview, and the test settings'
-    # notice of tests/itemtype).
+    # the page, their columns and the latest change (the site and its profile are remembered
+    # since the first request: sites/resolution.py): however many item types the API has
+    # (article, topic, disclosure, interview, and the test settings' notice of tests/itemtype).
     assert len(item_types(api=True)) >= 5
-    queries = 7
+    queries = 5
     with django_assert_num_queries(queries):
         assert len(client.get("/api/v1/items/", {"page_size": 10}, HTTP_HOST=WWW).json()["results"]) == 10
     with django_assert_num_queries(queries):

@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from django.core.management import call_command
+from django.test import Client
 
 from channels.models import PublishedChrome
 from channels.web import chrome
@@ -57,7 +58,11 @@ def test_a_profile_edit_rewrites_every_file_of_its_site_only(folder):
     tick()
     assert "0735-1111111" in text(folder, HOST, "gzdt", "meeting")
     other_before = Path(folder, OTHER, "qndt", "local", "index.html").stat().st_mtime_ns
+    # A reader's request: this process (a worker, too) now remembers the site and its
+    # profile (sites/resolution.py) ...
+    assert Client().get("/gzdt/meeting/", HTTP_HOST=HOST).status_code == 200
 
+    # ... and the row changes with no save any process hears (an SQL repair, a restore).
     SiteProfile.objects.filter(site=site.site).update(contact_phone="0735-2222222")
     assert tick() >= 1
     for parts in ((), ("gzdt",), ("tzgg",), ("gzdt", "meeting"), ("wap", "gzdt", "meeting")):
@@ -94,6 +99,7 @@ def test_a_withdrawn_menu_column_leaves_the_menu_of_every_file(folder):
 
 def test_publish_static_notes_the_chrome_it_writes(folder):
     site, news, notices = build(folder)
+    assert Client().get("/gzdt/meeting/", HTTP_HOST=HOST).status_code == 200  # the site remembered
     SiteProfile.objects.filter(site=site.site).update(contact_phone="0735-2222222")
     call_command("publish_static", "--site", HOST, stdout=io.StringIO())
     assert PublishedChrome.objects.get(site=site.site).fingerprint == chrome.fingerprint(site.site)

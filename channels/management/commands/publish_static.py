@@ -9,6 +9,7 @@ from wagtail.models import Page, Site
 
 from channels.web import chrome, published
 from channels.web.refresh import bake, queue_batches, site_page_ids
+from sites import resolution
 
 
 class Command(BaseCommand):
@@ -32,6 +33,10 @@ class Command(BaseCommand):
         sites = list(sites)
         if site and not sites:
             raise CommandError(f"没有主机名为 {site} 的站点。")
+        # The files show the sites as the database holds them now, also when a row changed
+        # outside the application (a restore, a repair in SQL): no process renders them
+        # from a site it remembers (sites/resolution.py).
+        resolution.move_on()
         ids = []
         for each in sites:
             # The files about to be written show the chrome of this moment: a later change
