@@ -59,7 +59,7 @@ def build(articles):
     from django.db import connection
     from wagtail.models import Page, Site
 
-    from bench.pages import add_articles
+    from bench.pages import SERIES_START, add_articles, numbered_articles
     from bench.vanilla.models import BarePage
     from cms.models import ArticlePage, ColumnPage
     from sites.provisioning import provision_site, remove_placeholder_site
@@ -74,29 +74,17 @@ def build(articles):
     column = ColumnPage(title="工作动态", slug="gzdt", show_in_menus=True)
     site.home.add_child(instance=column)
     column.save_revision().publish()
-    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS * 3)
-    base = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
     add_articles(
-        column,
-        (
-            {
-                "title": f"郴州市推进电子政务建设工作动态（第{n}期）",
-                "slug": f"a-{n}",
-                "published_at": base + dt.timedelta(minutes=10 * n),
-                "body": [{"type": "paragraph", "value": body}],
-                "summary": PARAGRAPHS[0],
-                "source": "郴州市电子政务中心",
-            }
-            for n in range(1, articles + 1)
-        ),
+        column, (values for _, values in numbered_articles(range(1, articles + 1), PARAGRAPHS * 3, "a"))
     )
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS * 3)
     article = ArticlePage(
         title=TITLE,
         slug="item",
         summary=PARAGRAPHS[0],
         body=[{"type": "paragraph", "value": body}],
         source="郴州市电子政务中心",
-        published_at=base + dt.timedelta(minutes=10 * (articles // 2)),
+        published_at=SERIES_START + dt.timedelta(minutes=10 * (articles // 2)),
     )
     column.add_child(instance=article)
     article.save_revision().publish()

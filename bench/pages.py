@@ -1,4 +1,5 @@
-"""Bulk creation of live ArticlePages for the benchmarks (bench/render.py, bench/search.py).
+"""Bulk creation of live ArticlePages for the benchmarks (bench/render.py, bench/search.py,
+bench/dynamic.py), and the numbered article series they share.
 
 `add_child()` saves a page at a time and costs several queries per page (over 15 minutes
 for 20,000 articles); a benchmark needs the resulting rows, not the editing history. Here
@@ -20,6 +21,27 @@ from cms.models import ArticlePage, ColumnPage
 from cms.tree import child_path, child_position
 
 BATCH = 500
+SERIES_START = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
+
+
+def numbered_articles(numbers, paragraphs, slug_prefix):
+    """The benchmarks' article series, as add_articles takes it: (n, values) for each n of
+    `numbers`, 第n期 of the e-government news, ten minutes after the one before from
+    2014-01-01, with `paragraphs` (texts) as the body's one paragraph block and the first as
+    its summary."""
+    body = [{"type": "paragraph", "value": "".join(f"<p>{p}</p>" for p in paragraphs)}]
+    for n in numbers:
+        yield (
+            n,
+            {
+                "title": f"郴州市推进电子政务建设工作动态（第{n}期）",
+                "slug": f"{slug_prefix}-{n}",
+                "published_at": SERIES_START + dt.timedelta(minutes=10 * n),
+                "body": body,
+                "summary": paragraphs[0],
+                "source": "郴州市电子政务中心",
+            },
+        )
 
 
 def _next_step(column):

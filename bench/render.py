@@ -14,7 +14,6 @@ script prints figures; it asserts nothing about time.
 """
 
 import argparse
-import datetime as dt
 import gc
 import os
 import statistics
@@ -31,6 +30,7 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from wagtail.models import Page, Site  # noqa: E402
 
 from bench.pages import add_articles as bulk_add_articles  # noqa: E402
+from bench.pages import numbered_articles  # noqa: E402
 from cms.models import ArticlePage, ColumnPage, Organisation  # noqa: E402
 from sites.provisioning import provision_site  # noqa: E402
 
@@ -69,20 +69,11 @@ def build_site():
 
 
 def add_articles(column, organisation, start, count, slug_prefix="article"):
-    """Insert `count` live articles under `column`, numbered from `start` (1-based)."""
-    body = [{"type": "paragraph", "value": "".join(f"<p>{p}</p>" for p in PARAGRAPHS)}]
-    base = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
+    """Insert `count` live articles under `column`, numbered from `start` (1-based); every
+    third is a disclosure of `organisation` with a 文号 and an 索引号."""
 
     def articles():
-        for n in range(start, start + count):
-            values = {
-                "title": f"郴州市推进电子政务建设工作动态（第{n}期）",
-                "slug": f"{slug_prefix}-{n}",
-                "published_at": base + dt.timedelta(minutes=10 * n),
-                "body": body,
-                "summary": PARAGRAPHS[0],
-                "source": "郴州市电子政务中心",
-            }
+        for n, values in numbered_articles(range(start, start + count), PARAGRAPHS, slug_prefix):
             if n % 3 == 0:
                 values["organisation_id"] = organisation.pk
                 values["doc_number"] = f"郴政办函〔2014〕{n}号"
