@@ -5,20 +5,23 @@ query ranking every site against the host) and for that site's profile
 (`SiteProfile.for_request`: a get_or_create). On the dynamic path that is two of an
 article's seven queries and, measured, about half of what the cheapest answer of the stack
 (a redirect) costs. Both change only when someone edits a site, its profile or a site's
-home page, so each process keeps the answers per host and port, with one shared number (in
-the cache every process reads) moved on by each such edit: a request reads that number
-(one cache read) and takes the remembered answer only when it is unchanged.
+home page, so each process keeps the answers per host and port, with one shared token (in
+the cache every process reads) replaced by each such edit: a request reads that token (one
+cache read) and takes the remembered answer only when it is unchanged. A token is random,
+never a count, so a cache that lost it (cleared, restarted) cannot bring an old one back.
 
 Each request gets fresh model instances built from the remembered column values, so
 nothing one request caches on its site, profile or home page (`.specific`, related
-objects) reaches another. The number moves on when the edit happens and again when its
+objects) reaches another. The token is replaced when the edit happens and again when its
 transaction commits, so a process that read the row in between (the old values, under
-the new number) reads it again.
+the new token) reads it again.
 
 Switched on by `SITE_MEMO` (production and the tests); it needs a cache all processes
 share, so the embedded `make serve` (a per-process cache, a web process and a worker) leaves
 it off and asks the database every time, as Wagtail does.
 """
+
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,15 +42,18 @@ def enabled():
 
 
 def _generation():
-    return cache.get_or_set(GENERATION_KEY, 1, timeout=None)
+    # A token, not a counter: a cache that lost the key (cleared, Redis restarted without
+    # its data) must never hand out a token some process remembered an older answer under.
+    token = cache.get(GENERATION_KEY)
+    if token is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        token = cache.get(GENERATION_KEY)
+    return token
 
 
 def move_on():
     """Every process's remembered sites are stale from now."""
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def _values(instance):
@@ -109,7 +115,7 @@ def _page_saved(sender, instance, created=False, raw=False, **kwargs):
 
 
 def connect():
-    """Move the number on whenever a remembered answer may change (ClusterConfig.ready)."""
+    """Replace the token whenever a remembered answer may change (ClusterConfig.ready)."""
     from django.db.models.signals import post_delete, post_migrate, post_save
 
     for model in (Site, SiteProfile):

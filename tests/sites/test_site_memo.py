@@ -1,9 +1,10 @@
 """Remembered sites (sites/resolution.py): a public request finds its site and profile
 without a query once its process has seen the host, and every edit of a site, its profile
-or its home page reaches the next request, in this process and (through the shared number)
+or its home page reaches the next request, in this process and (through the shared token)
 in every other."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -118,25 +119,36 @@ def test_a_new_site_answers_its_host_at_once():
     assert attach("www.later.localhost")[1].pk == provisioned.site.pk
 
 
-def test_another_process_edit_arrives_through_the_shared_number(provisioned):
+def test_another_process_edit_arrives_through_the_shared_token(provisioned):
     attach()
     # A row changed without this process's signals (another process's edit) ...
     Site.objects.filter(pk=provisioned.site.pk).update(site_name="别处改的名称")
     assert attach()[1].site_name == "备忘市人民政府"
-    # ... is read once that process moves the shared number on.
+    # ... is read once that process replaces the shared token.
     resolution.move_on()
     assert attach()[1].site_name == "别处改的名称"
 
 
-def test_the_number_moves_again_when_the_edit_commits(provisioned, django_capture_on_commit_callbacks):
+def test_the_token_changes_again_when_the_edit_commits(provisioned, django_capture_on_commit_callbacks):
     attach()
     start = resolution._generation()
     with django_capture_on_commit_callbacks(execute=True):
         provisioned.site.save()
-        # A process that read the row now still saw the old one under the new number...
-        assert resolution._generation() == start + 1
-    # ... so the commit moves it on once more.
-    assert resolution._generation() == start + 2
+        # A process that read the row now still saw the old one under the new token...
+        during = resolution._generation()
+        assert during != start
+    # ... so the commit replaces it once more.
+    assert resolution._generation() not in (start, during)
+
+
+def test_a_cache_that_lost_the_token_brings_no_old_answer_back(provisioned):
+    # The shared cache loses its keys (cleared, Redis restarted without its data) ...
+    cache.clear()
+    attach()
+    Site.objects.filter(pk=provisioned.site.pk).update(site_name="重启后改的名称")
+    cache.clear()
+    # ... a counter would start again at the number this process remembered; a token does not.
+    assert attach()[1].site_name == "重启后改的名称"
 
 
 def test_hosts_from_clients_are_bounded(provisioned):
