@@ -62,7 +62,7 @@ def _values(instance):
 
 def _build(model, values):
     names = [field.attname for field in model._meta.concrete_fields]
-    return model.from_db(Site.objects.db, names, values)
+    return model.from_db(model.objects.db, names, values)
 
 
 def _look_up(request):
@@ -107,10 +107,11 @@ def _moved_on_edit(**kwargs):
 
 
 def _page_saved(sender, instance, created=False, raw=False, **kwargs):
-    # Only a site's home page is remembered; a new page is nobody's home yet.
+    # Only a site's home page is remembered; a new page is nobody's home yet. Wagtail's
+    # Page.save asks is_site_root() too, for its cache of the sites' root paths.
     if created or raw or not isinstance(instance, Page):
         return
-    if Site.objects.filter(root_page_id=instance.pk).exists():
+    if instance.is_site_root():
         _moved_on_edit()
 
 

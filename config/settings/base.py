@@ -577,7 +577,7 @@ MIDDLEWARE.insert(0, "config.health.HealthCheckMiddleware")
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 MIDDLEWARE.insert(1, "channels.web.page_cache.PageCacheMiddleware")
 # Each process remembers which site a host names and its profile (sites/resolution.py),
-# checking one number in the shared cache per request; it needs a cache all processes share.
+# checking one token in the shared cache per request; it needs a cache all processes share.
 SITE_MEMO = True
 # The queue check per TASKS backend class (a subclass matches too): dotted paths, the way
 # CHANNEL_ADAPTERS picks adapters. A backend without one fails the check until it is added.
