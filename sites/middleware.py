@@ -1,7 +1,6 @@
 """Activates the public language of the site a request is for."""
 
 from django.utils import translation
-from wagtail.models import Site
 
 from . import resolution
 from .language import profile_language
@@ -20,8 +19,7 @@ class SiteLocaleMiddleware:
         if request.path.startswith(("/admin/", "/django-admin/")):
             return self.get_response(request)
         profile = None
-        site = resolution.attach(request) if resolution.enabled() else Site.find_for_request(request)
-        if site is not None:
+        if resolution.attach(request) is not None:
             # for_request caches the profile on the request, where the templates find it.
             profile = SiteProfile.for_request(request)
         language = profile_language(profile)

@@ -67,16 +67,18 @@ def _build(model, values):
 
 def _look_up(request):
     """What Wagtail answers for `request`: (site values, home page values, profile values)."""
-    site = Site._find_for_request(request)
+    site = Site.find_for_request(request)
     if site is None:
         return None
-    profile = SiteProfile.for_site(site)
-    return _values(site), _values(site.root_page), _values(profile)
+    return _values(site), _values(site.root_page), _values(SiteProfile.for_request(request))
 
 
 def attach(request):
     """Set the request's site (as Site.find_for_request keeps it) and its profile (as
-    SiteProfile.for_request keeps it); returns the site or None."""
+    SiteProfile.for_request keeps it); returns the site or None. With SITE_MEMO off, it is
+    Wagtail's own lookup."""
+    if not enabled():
+        return Site.find_for_request(request)
     generation = _generation()
     if _memo["generation"] != generation:
         _memo["generation"], _memo["hosts"] = generation, {}
