@@ -75,19 +75,33 @@ class Editor:
         self.settle()
         return " ".join(self.page.locator(".messages li").all_inner_texts())
 
-    def submit(self, button):
+    def submit(self, button, confirm=None):
         """Click a button that posts the form, wait for the page that answers (a new
-        document: autosave may already have changed the address) and return its messages."""
+        document: autosave may already have changed the address) and return its messages.
+        `confirm`: a dialog's button to click if Wagtail asks before posting."""
         self.page.evaluate("() => { window.beforeSubmit = true; }")
         button.click()
         for _ in range(240):
             try:
                 if not self.page.evaluate("() => window.beforeSubmit === true"):
                     break
+                if confirm is not None and confirm.is_visible():
+                    confirm.click()
             except PlaywrightError:  # the old document is going away
                 pass
             self.page.wait_for_timeout(250)
         return self.messages()
+
+    def save_draft(self):
+        """保存草稿 from the edit page's footer. Wagtail asks to confirm when it has seen a
+        newer revision than the form's (the editor's own save, if the page reloaded under
+        it); the editor confirms, as the form holds what they mean to save."""
+        footer = self.page.get_by_role("navigation", name="操作（页脚）")
+        dialog = self.page.locator("#w-save-confirmation-dialog")
+        return self.submit(
+            footer.get_by_role("button", name="保存草稿"),
+            confirm=dialog.get_by_role("button", name="保存草稿"),
+        )
 
     def action(self, name):
         """An action of the editor's footer menu (更多动作)."""
@@ -149,7 +163,7 @@ def fix_item(editor):
             expect(page.locator("#id_title")).to_have_value(TITLE, timeout=5_000)
         except AssertionError:
             continue
-        saved = editor.submit(page.get_by_role("button", name="保存草稿"))
+        saved = editor.save_draft()
         answers.append(saved)
         # "页面 '<title>' 已被更新。", with no warning after it.
         if f"'{TITLE}' 已被更新" in saved and "不符合发布要求" not in saved:
