@@ -16,6 +16,8 @@ from tests.factories import make_article, make_column, make_site
 from tests.interaction.mailbox_builders import make_letter, make_mailbox
 from tests.monitoring.standin import Planted, StandIn
 
+# Every scan here runs on this clock: the pages are planted with dates counted from it, and a
+# scan reading its own clock after Beijing's midnight (16:00 UTC) would count one day more.
 NOW = timezone.now()
 TODAY = timezone.localdate(NOW)
 
@@ -61,7 +63,7 @@ def test_an_item_showing_no_date_is_not_an_update(standin):
     plant(standin, site, home, page_html(timezone.localdate(days_ago(0))))
     plant(standin, site, newest, page_html())  # the page prints no date
     plant(standin, site, older, page_html(timezone.localdate(days_ago(5))))
-    ctx = ScanContext(site)
+    ctx = ScanContext(site, now=NOW)
     freshness.check(ctx)
     (undated,) = reports(ctx, CheckId.M05)
     assert undated.page_id == newest.pk
@@ -82,7 +84,7 @@ def test_a_column_whose_items_all_show_no_date_is_stale_and_dates_outside_main_d
         item,
         "<html><body><main>无日期</main><footer>" + f"{TODAY:%Y-%m-%d}</footer></body></html>",
     )
-    ctx = ScanContext(site)
+    ctx = ScanContext(site, now=NOW)
     freshness.check(ctx)
     (stale,) = reports(ctx, CheckId.M06)
     assert stale.evidence["latest"] is None and stale.evidence["required_days"] == 182
@@ -95,7 +97,7 @@ def test_the_homepage_falls_back_to_the_content_model_when_it_cannot_be_served(s
     item = make_article(news, "信息", published_at=days_ago(11))
     plant(standin, site, item, page_html(timezone.localdate(days_ago(11))))
     # The homepage is not planted: the stand-in answers 404.
-    ctx = ScanContext(site)
+    ctx = ScanContext(site, now=NOW)
     freshness.check(ctx)
     assert ctx.figures[CheckId.M03] == {
         "latest": f"{timezone.localdate(days_ago(11))}",
@@ -115,7 +117,7 @@ def test_blank_columns_are_plain_columns_without_items_and_aliases_are_skipped(s
     blank.create_alias(parent=parent, update_slug="kb-alias")
     make_mailbox(site.root_page.specific, "县长信箱", update_frequency=UpdateFrequency.NONE)
     plant(standin, site, home, page_html(TODAY))
-    ctx = ScanContext(site)
+    ctx = ScanContext(site, now=NOW)
     freshness.check(ctx)
     titles = sorted(report.title for report in reports(ctx, CheckId.M09))
     # The empty sub-column and the empty column are blank; the parent with a sub-column,
@@ -131,7 +133,7 @@ def test_a_working_mailbox_form_is_a_channel_and_a_letter_near_its_line_is_count
     make_letter(mailbox, status=LetterStatus.REPLIED, submitted_at=days_ago(200))
     make_letter(mailbox, status=LetterStatus.REJECTED, submitted_at=days_ago(120))
     standin.routes[mailbox.relative_url(site) + "xiexin/"] = Planted(200, "<form method=post></form>")
-    ctx = ScanContext(site)
+    ctx = ScanContext(site, now=NOW)
     citizen_input.check(ctx)
     assert reports(ctx, CheckId.M10) == [] and reports(ctx, CheckId.M11) == []
     assert ctx.figures[CheckId.M11] == {"overdue": 0, "near_line": 1}
@@ -142,7 +144,7 @@ def test_a_broken_form_is_no_channel_unless_the_shared_one_works(standin):
     site = site_behind(standin, "noinput.mon.localhost")
     mailbox = make_mailbox(site.root_page.specific, "县长信箱")
     standin.routes[mailbox.relative_url(site) + "xiexin/"] = Planted(500, "error")
-    ctx = ScanContext(site)
+    ctx = ScanContext(site, now=NOW)
     citizen_input.check(ctx)
     (missing,) = reports(ctx, CheckId.M10)
     assert missing.title == "在线咨询渠道无法使用" and list(missing.evidence["answers"].values()) == [500]
@@ -151,14 +153,14 @@ def test_a_broken_form_is_no_channel_unless_the_shared_one_works(standin):
     row.consultation_url = f"http://127.0.0.1:{standin.port}/shared/xiexin/"
     row.save()
     standin.routes["/shared/xiexin/"] = Planted(200, "<form></form>")
-    ctx = ScanContext(site)
+    ctx = ScanContext(site, now=NOW)
     citizen_input.check(ctx)
     assert reports(ctx, CheckId.M10) == []
 
 
 def test_a_site_without_any_channel_is_reported(standin):
     site = site_behind(standin, "none.mon.localhost")
-    ctx = ScanContext(site)
+    ctx = ScanContext(site, now=NOW)
     citizen_input.check(ctx)
     (missing,) = reports(ctx, CheckId.M10)
     assert missing.title == "没有可用的在线咨询渠道"
