@@ -210,6 +210,12 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# No autosave: every revision is one its author chose to save. Wagtail's autosave writes a
+# revision in the name of whoever has the edit page open, reviewers included, as soon as the
+# form differs from what loaded (a widget settling late is enough), and nobody approves their
+# own last edit (cms/workflow.py): a reviewer who only opened the page could no longer
+# approve it. Editors keep the browser's warning before leaving unsaved changes.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 # A workflow's final approval publishes as Wagtail's default does, naming the approval so
 # the review gate lets that one publish through (cms/review_approval.py, cms/review_gate.py).
 WAGTAIL_FINISH_WORKFLOW_ACTION = "cms.review_approval.publish_approved"

@@ -5,6 +5,8 @@ The full runs go through the real Wagtail admin views (add/edit with action-subm
 workflow action view), as editors and reviewers use them.
 """
 
+import re
+
 import pytest
 from django.urls import reverse
 from wagtail.models import Page, TaskState, Workflow, WorkflowPage, WorkflowState
@@ -197,6 +199,32 @@ def test_editor_submits_reviewer_and_approver_publish(client, site, news, people
     assert state.status == WorkflowState.STATUS_APPROVED
     approvals = TaskState.objects.filter(workflow_state=state, status=TaskState.STATUS_APPROVED)
     assert {ts.finished_by.username for ts in approvals} == {"reviewer", "approver"}
+
+
+def test_the_edit_pages_do_not_save_on_their_own(client, news, people):
+    """A reviewer with the item open writes no revision unless they save: the page warns
+    before leaving unsaved changes, but does not autosave (which would make them its last
+    editor, barred from approving it)."""
+    article = create_and_submit(client, people["editor"], news)
+    revisions = article.revisions.count()
+    pages = (
+        (people["reviewer"], reverse("wagtailadmin_pages:edit", args=[article.pk]), "page-edit-form"),
+        (
+            people["editor"],
+            reverse("wagtailadmin_pages:add", args=["cms", "articlepage", news.pk]),
+            "page-edit-form",
+        ),
+    )
+    for user, url, form_id in pages:
+        response = as_user(client, user).get(url)
+        assert response.status_code == 200
+        # The form's opening tag (its data-action holds "->", so not up to the first ">").
+        form = re.search(rf'id="{form_id}".*?csrfmiddlewaretoken', response.content.decode(), re.S).group(0)
+        controllers = re.search(r'data-controller="([^"]*)"', form).group(1).split()
+        assert "w-unsaved" in controllers and 'data-w-unsaved-confirmation-value="true"' in form
+        assert "w-autosave" not in controllers, url
+    assert article.revisions.count() == revisions
+    assert "approve" in action_names(article, people["reviewer"])
 
 
 def test_reviewer_who_edited_cannot_approve_other_reviewer_can(client, news, people):

@@ -77,7 +77,7 @@ class Editor:
 
     def submit(self, button, confirm=None):
         """Click a button that posts the form, wait for the page that answers (a new
-        document: autosave may already have changed the address) and return its messages.
+        document: a create answers at the new page's edit address) and return its messages.
         `confirm`: a dialog's button to click if Wagtail asks before posting."""
         self.page.evaluate("() => { window.beforeSubmit = true; }")
         button.click()
