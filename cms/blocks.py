@@ -1,6 +1,9 @@
 """StreamField blocks of article bodies and topic (专题) pages."""
 
+import json
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property, lazy
 from django.utils.translation import get_language, gettext_lazy
 from wagtail import blocks
@@ -10,6 +13,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images import blocks as image_blocks
 
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
+
+TABLE_UNREAD = "表格内容未能读取（表格编辑器可能尚未加载完成），请检查表格后重新保存。"
 
 TABLE_HELP_TEXT = (
     "表头是说明一列（或一行）数据是什么的单元格，如“项目”“金额（万元）”。请在“表头设置”中"
@@ -59,6 +64,20 @@ class TableBlock(table_blocks.TableBlock):
     @cached_property
     def field(self):
         return forms.CharField(widget=TableInput(table_options=self.table_options), **self.field_options)
+
+    def value_from_form(self, value):
+        # Wagtail parses the editor's hidden input as it comes: a post sent before the table
+        # editor wrote it (empty) or a garbled one raised a 500 while the form was read.
+        # Unreadable, it is no table, and clean() says so at the block.
+        try:
+            return json.loads(value)
+        except (TypeError, ValueError):
+            return None
+
+    def clean(self, value):
+        if not isinstance(value, dict):
+            raise ValidationError(TABLE_UNREAD)
+        return super().clean(value)
 
 
 DECONSTRUCT_ALIASES = {TableBlock: "wagtail.contrib.table_block.blocks.TableBlock"}
