@@ -53,7 +53,8 @@ worker: install
 
 # pytest-xdist workers; a module's tests stay on one worker (--dist loadfile): its
 # module-scoped fixtures are built once, and a transactional module loads back at its end
-# the database it found, which the next module on that worker expects.
+# the database it found, which the next module on that worker expects. tests/demo goes to
+# one worker whole, so the demo cluster is loaded once (tests/conftest.py, ONE_UNIT_PACKAGES).
 TEST_WORKERS ?= 2
 test: install-dev
 	mkdir -p var

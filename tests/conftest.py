@@ -45,6 +45,33 @@ def _database(db):
     """Every test may read the database: even an unsaved page asks it for its locale."""
 
 
+#: Test packages whose modules share one expensive package-scoped fixture (tests/demo: the
+#: demo cluster, loaded in most of a minute and restored afterwards). pytest tears a package
+#: fixture down whenever the next test on the worker is outside the package, so under
+#: --dist loadfile, with the package's modules interleaved with others, each worker loaded
+#: the demo once per run of demo modules: eight loads per suite, some 15 minutes of the
+#: workers' time. Sent to one worker as one unit, the package loads it once.
+ONE_UNIT_PACKAGES = ("tests/demo/",)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class PackageUnitScheduling(LoadFileScheduling):
+        """--dist loadfile, with each of ONE_UNIT_PACKAGES one unit of work."""
+
+        def _split_scope(self, nodeid):
+            for package in ONE_UNIT_PACKAGES:
+                if nodeid.startswith(package):
+                    return package
+            return super()._split_scope(nodeid)
+
+    return PackageUnitScheduling(config, log)
+
+
 def pytest_sessionfinish(session):
     """Under pytest-xdist a worker hands its figures to the controller, which prints them."""
     from tests.api.test_schema import RUNS
