@@ -11,19 +11,30 @@ from django.db import connection
 from wagtail.models import Page, PageLogEntry
 
 _REQUEST_MEMO = "_cms_last_page_event"
-# The mark's statement (cms.routing also reads it as a column of its own query).
-_NEWEST = "SELECT MAX(id) FROM {table}"
-NEWEST_SQL = _NEWEST.format(table=PageLogEntry._meta.db_table)
+# The mark's statement (cms.routing also reads it as a column of its own query): the newest
+# entry's id with its time. The id alone can come back meaning another entry: SQLite gives
+# a rolled-back insert's id to the next one, and a database restored from a backup numbers
+# its new entries from where the backup stood, while the shared cache still holds counts
+# kept under those numbers (cms.pages: a column's count, its other lists) and would serve
+# them for a different tree. With the time the mark never repeats.
+_NEWEST = "SELECT (SELECT {id} || '@' || {time} FROM {table} ORDER BY {id} DESC LIMIT 1)"
+NEWEST_SQL = _NEWEST.format(
+    id=PageLogEntry._meta.pk.column,
+    time=PageLogEntry._meta.get_field("timestamp").column,
+    table=PageLogEntry._meta.db_table,
+)
 
 
 def last_event(request=None):
-    """The id of the newest page-log entry (None on an empty log), read once per request."""
+    """The mark of the newest page-log entry ("<id>@<time>"; None on an empty log), read
+    once per request."""
     if request is not None and _REQUEST_MEMO in request.__dict__:
         return request.__dict__[_REQUEST_MEMO]
     with connection.cursor() as cursor:
-        # Raw: the ORM's aggregate costs several times the indexed lookup itself.
+        # Raw: the ORM costs several times the indexed lookup itself.
         cursor.execute(NEWEST_SQL)
         (mark,) = cursor.fetchone()
+    mark = as_mark(mark)
     if request is not None:
         remember(request, mark)
     return mark
@@ -32,9 +43,15 @@ def last_event(request=None):
 _MEMOS = []
 
 
+def as_mark(value):
+    """The mark as NEWEST_SQL reads it, without the space of the database's time, so it can
+    stand in a cache key."""
+    return value.replace(" ", "T") if isinstance(value, str) else value
+
+
 def remember(request, mark):
     """Take the mark as read for `request` (cms.routing reads it with the address's pages)."""
-    request.__dict__[_REQUEST_MEMO] = mark
+    request.__dict__[_REQUEST_MEMO] = as_mark(mark)
 
 
 class EventMemo:

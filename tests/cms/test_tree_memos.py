@@ -80,3 +80,23 @@ def test_neighbours_are_read_once_until_a_newer_item_is_published(client, site):
     make_article(news, "最新发布的信息", published_at=base + dt.timedelta(minutes=30))
     html, after = render()
     assert len(after) == 1 and 'rel="prev">最新发布的信息</a>' in html
+
+
+def test_a_log_entry_id_given_again_is_a_new_mark(client, site):
+    """SQLite gives a rolled-back insert's id to the next entry, and a restored database
+    numbers from where its backup stood: the column's count kept in the shared cache under
+    the old entry must not be served for the tree as it is now."""
+    news = Page.objects.get(url_path=site.home.url_path + "news/").specific
+    base = dt.datetime(2014, 1, 1, tzinfo=dt.UTC)
+    make_article(news, "第一条信息", published_at=base)
+    newest = PageLogEntry.objects.order_by("-pk").first()
+    html = client.get("/news/", HTTP_HOST=WWW).content.decode()
+    assert "第一条信息" in html  # its count (1) is now kept under the newest entry
+    make_article(news, "第二条信息", published_at=base + dt.timedelta(hours=1))
+    # The log as a restore (or a rollback) leaves it: the newest entry has the old id again.
+    PageLogEntry.objects.filter(pk__gte=newest.pk).delete()
+    PageLogEntry.objects.log_action(news, "wagtail.publish")
+    PageLogEntry.objects.filter(pk=PageLogEntry.objects.order_by("-pk").first().pk).update(id=newest.pk)
+    assert PageLogEntry.objects.order_by("-pk").first().pk == newest.pk
+    html = client.get("/news/", HTTP_HOST=WWW).content.decode()
+    assert "第一条信息" in html and "第二条信息" in html
