@@ -1,7 +1,5 @@
 """StreamField blocks of article bodies and topic (专题) pages."""
 
-import json
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import cached_property, lazy
@@ -70,7 +68,7 @@ class TableBlock(table_blocks.TableBlock):
         # editor wrote it (empty) or a garbled one raised a 500 while the form was read.
         # Unreadable, it is no table, and clean() says so at the block.
         try:
-            return json.loads(value)
+            return super().value_from_form(value)
         except (TypeError, ValueError):
             return None
 

@@ -16,8 +16,9 @@ _REQUEST_MEMO = "_cms_last_page_event"
 # a rolled-back insert's id to the next one, and a database restored from a backup numbers
 # its new entries from where the backup stood, while the shared cache still holds counts
 # kept under those numbers (cms.pages: a column's count, its other lists) and would serve
-# them for a different tree. With the time the mark never repeats.
-_NEWEST = "SELECT (SELECT {id} || '@' || {time} FROM {table} ORDER BY {id} DESC LIMIT 1)"
+# them for a different tree. With the time the mark never repeats. (The time's space becomes
+# a "T", so the mark can stand in a cache key.)
+_NEWEST = "SELECT (SELECT REPLACE({id} || '@' || {time}, ' ', 'T') FROM {table} ORDER BY {id} DESC LIMIT 1)"
 NEWEST_SQL = _NEWEST.format(
     id=PageLogEntry._meta.pk.column,
     time=PageLogEntry._meta.get_field("timestamp").column,
@@ -34,7 +35,6 @@ def last_event(request=None):
         # Raw: the ORM costs several times the indexed lookup itself.
         cursor.execute(NEWEST_SQL)
         (mark,) = cursor.fetchone()
-    mark = as_mark(mark)
     if request is not None:
         remember(request, mark)
     return mark
@@ -43,15 +43,9 @@ def last_event(request=None):
 _MEMOS = []
 
 
-def as_mark(value):
-    """The mark as NEWEST_SQL reads it, without the space of the database's time, so it can
-    stand in a cache key."""
-    return value.replace(" ", "T") if isinstance(value, str) else value
-
-
 def remember(request, mark):
     """Take the mark as read for `request` (cms.routing reads it with the address's pages)."""
-    request.__dict__[_REQUEST_MEMO] = as_mark(mark)
+    request.__dict__[_REQUEST_MEMO] = mark
 
 
 class EventMemo:
