@@ -21,6 +21,8 @@ CACHES = {
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 # Remembered sites (sites/resolution.py) as production has them; SITE_MEMO=0 measures without.
 SITE_MEMO = os.environ.get("SITE_MEMO", "1") == "1"
+# And the app API's remembered list entries (channels/api/entries.py); API_ENTRY_MEMO=0 without.
+API_ENTRY_MEMO = os.environ.get("API_ENTRY_MEMO", "1") == "1"
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {**REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}), "portal_api_anon": None},

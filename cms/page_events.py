@@ -63,17 +63,26 @@ class EventMemo:
         self.mark = object()
         self.values = {}
 
-    def get(self, mark, key, compute):
+    def current(self, mark):
+        """The values kept under `mark` (read them with .get()), none if the mark moved on."""
         if mark != self.mark:
             self.mark, self.values = mark, {}
-        try:
-            return self.values[key]
-        except KeyError:
-            pass
-        value = compute()
+        return self.values
+
+    def keep(self, key, value):
+        """Keep a value under the mark last given to current() or get()."""
         if len(self.values) >= self.size:
             self.values.clear()
         self.values[key] = value
+
+    def get(self, mark, key, compute):
+        values = self.current(mark)
+        try:
+            return values[key]
+        except KeyError:
+            pass
+        value = compute()
+        self.keep(key, value)
         return value
 
 

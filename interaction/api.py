@@ -24,9 +24,9 @@ class InterviewSerializer(ItemSerializer):
     changes_only_on_publish = False
 
     @classmethod
-    def list_queryset(cls):
+    def live_items(cls):
         # Exactly this type: a broadcast (a subclass) is listed by its own serializer.
-        return super().list_queryset().exact_type(cls.model)
+        return super().live_items().exact_type(cls.model)
 
     def to_representation(self, page):
         data = super().to_representation(page)

@@ -21,16 +21,13 @@ share, so the embedded `make serve` (a per-process cache, a web process and a wo
 it off and asks the database every time, as Wagtail does.
 """
 
-import uuid
-
 from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from wagtail.models import Page, Site
 
 from .models import SiteProfile
+from .shared_token import SharedToken
 
-GENERATION_KEY = "portal:sites:generation"
+TOKEN = SharedToken("portal:sites:generation")
 # A bound on the remembered hosts: Host headers come from clients.
 MAX_HOSTS = 500
 
@@ -41,19 +38,9 @@ def enabled():
     return bool(getattr(settings, "SITE_MEMO", False))
 
 
-def _generation():
-    # A token, not a counter: a cache that lost the key (cleared, Redis restarted without
-    # its data) must never hand out a token some process remembered an older answer under.
-    token = cache.get(GENERATION_KEY)
-    if token is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        token = cache.get(GENERATION_KEY)
-    return token
-
-
 def move_on():
     """Every process's remembered sites are stale from now."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    TOKEN.replace()
 
 
 def _values(instance):
@@ -79,7 +66,7 @@ def attach(request):
     Wagtail's own lookup."""
     if not enabled():
         return Site.find_for_request(request)
-    generation = _generation()
+    generation = TOKEN.read()
     if _memo["generation"] != generation:
         _memo["generation"], _memo["hosts"] = generation, {}
     hosts = _memo["hosts"]
@@ -103,18 +90,13 @@ def attach(request):
     return site
 
 
-def _moved_on_edit(**kwargs):
-    move_on()
-    transaction.on_commit(move_on)
-
-
 def _page_saved(sender, instance, created=False, raw=False, **kwargs):
     # Only a site's home page is remembered; a new page is nobody's home yet. Wagtail's
     # Page.save asks is_site_root() too, for its cache of the sites' root paths.
     if created or raw or not isinstance(instance, Page):
         return
     if instance.is_site_root():
-        _moved_on_edit()
+        TOKEN.replace_on_edit()
 
 
 def connect():
@@ -123,11 +105,11 @@ def connect():
 
     for model in (Site, SiteProfile):
         post_save.connect(
-            _moved_on_edit, sender=model, dispatch_uid=f"portal_site_memo_save_{model.__name__}"
+            TOKEN.replace_on_edit, sender=model, dispatch_uid=f"portal_site_memo_save_{model.__name__}"
         )
         post_delete.connect(
-            _moved_on_edit, sender=model, dispatch_uid=f"portal_site_memo_delete_{model.__name__}"
+            TOKEN.replace_on_edit, sender=model, dispatch_uid=f"portal_site_memo_delete_{model.__name__}"
         )
     post_save.connect(_page_saved, dispatch_uid="portal_site_memo_page")
     # A flush (and a migration) changes rows without saving models.
-    post_migrate.connect(_moved_on_edit, dispatch_uid="portal_site_memo_migrate")
+    post_migrate.connect(TOKEN.replace_on_edit, dispatch_uid="portal_site_memo_migrate")

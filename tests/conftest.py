@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import connections
 from django.db.models.signals import post_migrate
 
+from cms.page_events import forget_all
 from search.backends import get_backend
 from sites.provisioning import remove_placeholder_site
 
@@ -43,6 +44,15 @@ def empty_search_tables(sender, using, **kwargs):
 @pytest.fixture(autouse=True)
 def _database(db):
     """Every test may read the database: even an unsaved page asks it for its locale."""
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_memos():
+    """Each test starts with the per-process memos empty (cms.page_events: present types,
+    menus, the app API's list entries), as a new process would. A TestCase's rollback
+    takes back rows such a memo was filled from, but not the shared tokens an edit replaced
+    in the (non-transactional) cache: the next test would find entries kept under them."""
+    forget_all()
 
 
 #: Test packages whose modules share one expensive package-scoped fixture (tests/demo: the

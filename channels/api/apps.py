@@ -9,7 +9,8 @@ class PortalApiConfig(AppConfig):
     verbose_name = "App 接口"
 
     def ready(self):
-        from . import changes, cors, schema  # noqa: F401 — schema registers its OpenAPI extension
+        from . import changes, cors, entries, schema  # noqa: F401 — schema registers its OpenAPI extension
 
         changes.connect_receivers()
         cors.connect()
+        entries.connect()

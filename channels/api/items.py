@@ -14,6 +14,7 @@ the change feed and topic column feeds, so an item looks the same wherever the a
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from wagtail.models import Site
 
 from cms.disclosure import VALIDITY_LABELS
@@ -58,12 +59,16 @@ class Renderer:
         self.request = request
         self.lang = lang
         self.api_base = request.build_absolute_uri("/")[:-1]
-        self.root_paths = Site.get_site_root_paths()
         # {parent path: column ref or None}, filled by load_columns() or one page at a time.
         self.columns = {}
         self._serializers = {}
 
     # -- addresses -----------------------------------------------------------------------
+
+    @cached_property
+    def root_paths(self):
+        # A cache read: only for a request that builds an entry or a detail.
+        return Site.get_site_root_paths()
 
     def site_root_url(self, url_path):
         for root in self.root_paths:

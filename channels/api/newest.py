@@ -51,7 +51,7 @@ def present_types(request, root, column):
         return frozenset(
             serializer
             for serializer in api_serializers()
-            if serializer.placed(serializer.model.objects.filter(live=True), root, column)[0].exists()
+            if serializer.placed(serializer.live_items(), root, column)[0].exists()
         )
 
     key = (root.path, column.pk if column is not None else None)

@@ -166,9 +166,14 @@ class ItemSerializer(s.Serializer):
     looked_up_first = False
 
     @classmethod
+    def live_items(cls):
+        """The type's live items (a queryset)."""
+        return cls.model.objects.filter(live=True)
+
+    @classmethod
     def list_queryset(cls):
         """The live items as a list shows them (one query)."""
-        queryset = cls.model.objects.filter(live=True)
+        queryset = cls.live_items()
         if cls.list_related:
             queryset = queryset.select_related(*cls.list_related)
         return queryset.only(*cls.list_fields)
@@ -198,7 +203,8 @@ class ItemSerializer(s.Serializer):
         None when a filter that does not apply to this type is given."""
         if any(value and name not in cls.list_filters for name, value in filters.items()):
             return None
-        queryset, moment_field, pk_field = cls.placed(cls.list_queryset(), root, column)
+        # The bare live items: the columns and joins a list shows would only cost compiling here.
+        queryset, moment_field, pk_field = cls.placed(cls.live_items(), root, column)
         for name, value in filters.items():
             if value:
                 queryset = queryset.filter(**{cls.list_filters[name]: value})

@@ -12,6 +12,7 @@ from cms.pages import ColumnPage
 from cms.snippets import Organisation, SubjectCategory
 from sites.models import SiteProfile
 
+from . import entries
 from . import serializers as doc
 from .base import ApiView
 from .changes import feed
@@ -277,16 +278,21 @@ class ItemsView(ApiView):
         wanted = {}
         for index, key in newest(key_querysets, size + 1):
             wanted.setdefault(index, []).append(key)
+        # Each row is (moment, pk, entry); this process keeps the entries it built
+        # (channels.api.entries), so a page of items it has shown costs no query more.
+        renderer = Renderer(request, scope.lang)
         found = []
         for index, keys in wanted.items():
-            found += serializers[index].listed_items(keys)
+            found += entries.listed(request, renderer, serializers[index], keys)
         found.sort(key=lambda row: (row[0], row[1]), reverse=True)
         page, more = found[:size], len(found) > size
         next_cursor = encode_cursor(page[-1][0], page[-1][1]) if more else None
-        self.last_modified = latest_change(scope.root)
+        self.last_modified = entries.remembered(
+            request, ("latest", scope.root.path), lambda: latest_change(scope.root)
+        )
         return Response(
             {
-                "results": Renderer(request, scope.lang).summaries([row[2] for row in page]),
+                "results": [row[2] for row in page],
                 "next_cursor": next_cursor,
                 "next": next_link(request, "cursor", next_cursor) if next_cursor else None,
             }

@@ -585,6 +585,9 @@ MIDDLEWARE.insert(1, "channels.web.page_cache.PageCacheMiddleware")
 # Each process remembers which site a host names and its profile (sites/resolution.py),
 # checking one token in the shared cache per request; it needs a cache all processes share.
 SITE_MEMO = True
+# And the app API's list entries it built (channels/api/entries.py), under the page-event
+# mark and a token in the shared cache, which it needs for the same reason.
+API_ENTRY_MEMO = True
 # The queue check per TASKS backend class (a subclass matches too): dotted paths, the way
 # CHANNEL_ADAPTERS picks adapters. A backend without one fails the check until it is added.
 HEALTH_QUEUE_CHECKS = {

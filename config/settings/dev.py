@@ -22,6 +22,7 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0"))
 # Nor remembered sites (sites/resolution.py), for the same reason: an edit in one process
 # could not reach the other's memory.
 SITE_MEMO = False
+API_ENTRY_MEMO = False
 
 # The demo cluster and the HTTP stand-ins (demo/): development and tests only.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo.apps.DemoConfig"]

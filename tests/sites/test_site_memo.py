@@ -131,14 +131,14 @@ def test_another_process_edit_arrives_through_the_shared_token(provisioned):
 
 def test_the_token_changes_again_when_the_edit_commits(provisioned, django_capture_on_commit_callbacks):
     attach()
-    start = resolution._generation()
+    start = resolution.TOKEN.read()
     with django_capture_on_commit_callbacks(execute=True):
         provisioned.site.save()
         # A process that read the row now still saw the old one under the new token...
-        during = resolution._generation()
+        during = resolution.TOKEN.read()
         assert during != start
     # ... so the commit replaces it once more.
-    assert resolution._generation() not in (start, during)
+    assert resolution.TOKEN.read() not in (start, during)
 
 
 def test_a_cache_that_lost_the_token_brings_no_old_answer_back(provisioned):
