@@ -221,7 +221,7 @@ def write_settings(folder, redis_url, purge_port, wechat_url):
             from config.settings.dev import *  # noqa: F403
 
             DEBUG = False
-            CACHES = {{"default": {{"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": {redis_url!r}}}}}
+            CACHES = {{"default": {{"BACKEND": "config.redis_cache.RedisCache", "LOCATION": {redis_url!r}}}}}
             RQ_QUEUES = {{"deliveries": {{"URL": {redis_url!r}}}, "default": {{"URL": {redis_url!r}}}}}
             TASKS = {{"default": {{"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["deliveries", "default"]}}}}
             INSTALLED_APPS = [*INSTALLED_APPS, "django_rq", "django_tasks_rq"]  # noqa: F405

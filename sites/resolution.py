@@ -66,7 +66,7 @@ def attach(request):
     Wagtail's own lookup."""
     if not enabled():
         return Site.find_for_request(request)
-    generation = TOKEN.read()
+    generation = TOKEN.read(request)
     if _memo["generation"] != generation:
         _memo["generation"], _memo["hosts"] = generation, {}
     hosts = _memo["hosts"]

@@ -38,8 +38,10 @@ def enabled():
 
 def _mark(request):
     """(page-event mark, shared token) as this request found them (read once)."""
+    request = getattr(request, "_request", request)  # Django's request under DRF's
     if _REQUEST_MARK not in request.__dict__:
-        request.__dict__[_REQUEST_MARK] = (last_event(request), TOKEN.read())
+        # The token came with the site's (sites.shared_token.read_all): no cache read here.
+        request.__dict__[_REQUEST_MARK] = (last_event(request), TOKEN.read(request))
     return request.__dict__[_REQUEST_MARK]
 
 

@@ -259,7 +259,7 @@ class ItemsView(ApiView):
         # types that made the page read their items in full, one query each.
         filters = {"organisation": organisation, "category": category, "validity": validity}
         asked = [serializer_for(model) for name, model in api_item_types().items() if kind in (None, name)]
-        present = present_types(request, scope.root, column)
+        present = present_types(request._request, scope.root, column)
         serializers, key_querysets = [], []
         for serializer in asked:
             if serializer in present:

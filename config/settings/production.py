@@ -60,7 +60,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 # its token lock live in the cache, and a per-process cache would not hold them across
 # workers.
 REDIS_URL = _require("REDIS_URL")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -140,3 +140,30 @@ def test_the_answers_are_the_same_with_and_without_the_memo(client, site):
     with override_settings(API_ENTRY_MEMO=False):
         built = [get(client, **params) for params in asked]
     assert kept == again == built
+
+
+def test_a_list_reads_every_shared_token_in_one_cache_read(client, site, monkeypatch):
+    from django.core.cache import caches
+
+    from sites import resolution
+
+    get(client)
+    store = caches["default"]
+    reads, inside = [], []
+    for name in ("get", "get_many"):
+        original = getattr(store, name)
+
+        def counted(key, *args, _original=original, **kwargs):
+            # One read as the caller made it (the local-memory cache's get_many calls get).
+            if not inside:
+                keys = key if isinstance(key, list) else [key]
+                reads.append([k for k in keys if k in (entries.TOKEN.key, resolution.TOKEN.key)])
+            inside.append(True)
+            try:
+                return _original(key, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(store, name, counted)
+    get(client)
+    assert [sorted(keys) for keys in reads if keys] == [sorted([resolution.TOKEN.key, entries.TOKEN.key])]

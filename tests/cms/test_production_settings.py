@@ -17,4 +17,4 @@ def test_production_refuses_to_start_without_redis():
 
 def test_production_caches_in_redis():
     result = run(REDIS_URL=REDIS_URL)
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr[-300:]
+    assert result.stdout.strip() == "config.redis_cache.RedisCache", result.stderr[-300:]

@@ -44,7 +44,7 @@ def rq_settings(settings, port, queue):
     url = f"redis://{REDIS_HOST}:{port}/{REDIS_DB}"
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.redis_cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": f"healthtest-{queue}",
         }
