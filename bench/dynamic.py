@@ -12,7 +12,10 @@ template, installed only by this benchmark's settings). Then it starts gunicorn 
 (bench/dynamic_settings.py: the development settings without DEBUG, the cache on Redis
 database 12 as production has it, the API's anonymous limit lifted) twice: with the
 rendered-page cache off (PAGE_CACHE_SECONDS=0: every request routed, queried and
-rendered) and on (the default, 60 s). Each time wrk (-t2 -c8, `--seconds` per URL in
+rendered) and on (the default, 60 s), and a third time with the page cache off and the app
+API's kept list entries off too (API_ENTRY_MEMO=0, channels/api/entries.py: every list
+loads and builds its items, as one whose items no request of the process has shown yet
+does). Each time wrk (-t2 -c8, `--seconds` per URL in
 2-second slices taken in turn, `--rounds` rounds back to back) asks for:
 
   bare      the bare Wagtail page (the baseline), always rendered (it asks for no-cache,
@@ -175,8 +178,17 @@ def main():
     print(
         f"{args.articles + 1} articles on PostgreSQL; gunicorn 2 workers; wrk -t2 -c8 {args.seconds} s per URL"
     )
-    for label, seconds_kept in (("page cache off", "0"), ("page cache on", "60")):
-        measure({**env, "PAGE_CACHE_SECONDS": seconds_kept}, args.seconds, args.rounds, label)
+    for label, seconds_kept, entries_kept in (
+        ("page cache off", "0", "1"),
+        ("page cache on", "60", "1"),
+        ("page cache and kept entries off", "0", "0"),
+    ):
+        measure(
+            {**env, "PAGE_CACHE_SECONDS": seconds_kept, "API_ENTRY_MEMO": entries_kept},
+            args.seconds,
+            args.rounds,
+            label,
+        )
 
 
 if __name__ == "__main__":

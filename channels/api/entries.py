@@ -52,33 +52,30 @@ def remembered(request, key, compute):
     return _KEPT.get(_mark(request), ("value", key), compute)
 
 
-def listed(request, renderer, serializer, keys):
-    """[(moment, pk, entry)] of the live items of one type with these ids, as
-    `serializer.listed_items()` gives them but with each item's list entry in place of the
-    item: the kept ones, and the others loaded in one query and built."""
-
-    def build(pks):
-        rows = serializer.listed_items(pks)
-        return [
-            (moment, pk, entry)
-            for (moment, pk, _), entry in zip(rows, renderer.summaries([row[2] for row in rows]), strict=True)
-        ]
-
-    if not enabled():
-        return build(keys)
-    kept = _KEPT.current(_mark(request))
-    prefix = ("entry", serializer, renderer.lang, renderer.api_base)
-    found, missing = [], []
-    for pk in keys:
-        row = kept.get((*prefix, pk))
-        if row is None:
-            missing.append(pk)
-        else:
-            found.append(row)
-    if missing:
-        for row in build(missing):
-            _KEPT.keep((*prefix, row[1]), row)
-            found.append(row)
+def listed(request, renderer, wanted):
+    """[(moment, pk, entry)] of the live items asked for, `wanted` being [(serializer, ids)]
+    of one type each: rows as the serializers' `listed_items()` give them, with each item's
+    list entry in place of the item. Kept entries are taken as they are; the others are
+    loaded (one query per type) and built together (one query for all their columns)."""
+    kept = _KEPT.current(_mark(request)) if enabled() else {}
+    found, loaded = [], []
+    for serializer, keys in wanted:
+        prefix = ("entry", serializer, renderer.lang, renderer.api_base)
+        missing = []
+        for pk in keys:
+            row = kept.get((*prefix, pk))
+            if row is None:
+                missing.append(pk)
+            else:
+                found.append(row)
+        if missing:
+            loaded += [(prefix, row) for row in serializer.listed_items(missing)]
+    built = renderer.summaries([row[2] for _, row in loaded])
+    for (prefix, (moment, pk, _)), entry in zip(loaded, built, strict=True):
+        row = (moment, pk, entry)
+        if enabled():
+            _KEPT.keep((*prefix, pk), row)
+        found.append(row)
     return found
 
 

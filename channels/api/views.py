@@ -281,9 +281,9 @@ class ItemsView(ApiView):
         # Each row is (moment, pk, entry); this process keeps the entries it built
         # (channels.api.entries), so a page of items it has shown costs no query more.
         renderer = Renderer(request, scope.lang)
-        found = []
-        for index, keys in wanted.items():
-            found += entries.listed(request, renderer, serializers[index], keys)
+        found = entries.listed(
+            request, renderer, [(serializers[index], keys) for index, keys in wanted.items()]
+        )
         found.sort(key=lambda row: (row[0], row[1]), reverse=True)
         page, more = found[:size], len(found) > size
         next_cursor = encode_cursor(page[-1][0], page[-1][1]) if more else None
