@@ -170,8 +170,11 @@ def test_probes_run_for_due_sites_only(standin, settings):
     settings.MONITOR_PROBE_INTERVAL = 1800
     due = site_behind(standin, "due.mon.localhost")
     recent = site_behind(standin, "recent.mon.localhost")
-    Probe.objects.create(site=recent, ok=True, at=NOW - datetime.timedelta(minutes=5))
-    Probe.objects.create(site=due, ok=True, at=NOW - datetime.timedelta(minutes=31))
+    # The tasks read their own clock: the probes are dated by the clock now, not by the
+    # module's (read at collection, which a slow run can leave half an hour behind).
+    now = timezone.now()
+    Probe.objects.create(site=recent, ok=True, at=now - datetime.timedelta(minutes=5))
+    Probe.objects.create(site=due, ok=True, at=now - datetime.timedelta(minutes=31))
     standin.routes["/"] = Planted(200, "home")
     assert tasks.probe_sites.call() == 1
     probe = Probe.objects.filter(site=due).latest("at")
@@ -184,8 +187,9 @@ def test_the_scheduler_queues_each_due_site_once(standin, settings):
     settings.MONITOR_CHECKS = ["monitoring.availability.check"]
     fresh = site_behind(standin, "scanned.mon.localhost")
     stale = site_behind(standin, "unscanned.mon.localhost")
-    Scan.objects.create(site=fresh, status=Scan.Status.DONE, started_at=NOW - datetime.timedelta(minutes=10))
-    Scan.objects.create(site=stale, status=Scan.Status.DONE, started_at=NOW - datetime.timedelta(hours=2))
+    now = timezone.now()  # the tasks' own clock, as above
+    Scan.objects.create(site=fresh, status=Scan.Status.DONE, started_at=now - datetime.timedelta(minutes=10))
+    Scan.objects.create(site=stale, status=Scan.Status.DONE, started_at=now - datetime.timedelta(hours=2))
     standin.routes["/"] = Planted(200, "home")
     assert [site.hostname for site in tasks.due_sites()] == ["unscanned.mon.localhost"]
     # The test settings run tasks at once: the queued row becomes the finished scan.
