@@ -18,7 +18,7 @@ from .base import ApiView
 from .changes import feed
 from .items import Renderer, api_item_types, api_serializers, item_type_of_content_type, serializer_for
 from .models import ChangeEvent
-from .newest import newest, present_types
+from .newest import newest_present
 from .preview import check_token
 from .problems import bad_param, not_found, problem_body
 from .scope import (
@@ -259,24 +259,28 @@ class ItemsView(ApiView):
         # types that made the page read their items in full, one query each.
         filters = {"organisation": organisation, "category": category, "validity": validity}
         asked = [serializer_for(model) for name, model in api_item_types().items() if kind in (None, name)]
-        present = present_types(request._request, scope.root, column)
-        serializers, key_querysets = [], []
-        for serializer in asked:
-            if serializer in present:
-                keys = serializer.list_keys(
-                    root=scope.root,
-                    column=column,
-                    filters=filters,
-                    date_from=date_from,
-                    date_to=date_to,
-                    cursor=cursor,
-                    size=size,
-                )
-                if keys is not None:
-                    serializers.append(serializer)
-                    key_querysets.append(keys)
+
+        def key_queries(present):
+            serializers, key_querysets = [], []
+            for serializer in asked:
+                if serializer in present:
+                    keys = serializer.list_keys(
+                        root=scope.root,
+                        column=column,
+                        filters=filters,
+                        date_from=date_from,
+                        date_to=date_to,
+                        cursor=cursor,
+                        size=size,
+                    )
+                    if keys is not None:
+                        serializers.append(serializer)
+                        key_querysets.append(keys)
+            return serializers, key_querysets
+
+        serializers, rows = newest_present(request._request, scope.root, column, key_queries, size + 1)
         wanted = {}
-        for index, key in newest(key_querysets, size + 1):
+        for index, key in rows:
             wanted.setdefault(index, []).append(key)
         # Each row is (moment, pk, entry); this process keeps the entries it built
         # (channels.api.entries), so a page of items it has shown costs no query more.
