@@ -69,6 +69,11 @@ class EventMemo:
             self.mark, self.values = mark, {}
         return self.values
 
+    def peek(self, key):
+        """(the mark the values are kept under, the value kept for `key` or None), for a
+        caller that checks the mark itself later (channels.api.newest)."""
+        return self.mark, self.values.get(key)
+
     def keep(self, key, value):
         """Keep a value under the mark last given to current() or get()."""
         if len(self.values) >= self.size:

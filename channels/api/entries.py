@@ -37,8 +37,7 @@ def enabled():
 
 
 def _mark(request):
-    """(page-event mark, shared token) as this request found them (read once)."""
-    request = getattr(request, "_request", request)  # Django's request under DRF's
+    """(page-event mark, shared token) as this (Django) request found them (read once)."""
     if _REQUEST_MARK not in request.__dict__:
         # The token came with the site's (sites.shared_token.read_all): no cache read here.
         request.__dict__[_REQUEST_MARK] = (last_event(request), TOKEN.read(request))
@@ -57,7 +56,8 @@ def listed(request, renderer, wanted):
     of one type each: rows as the serializers' `listed_items()` give them, with each item's
     list entry in place of the item. Kept entries are taken as they are; the others are
     loaded (one query per type) and built together (one query for all their columns)."""
-    kept = _KEPT.current(_mark(request)) if enabled() else {}
+    keeping = enabled()
+    kept = _KEPT.current(_mark(request)) if keeping else {}
     found, loaded = [], []
     for serializer, keys in wanted:
         prefix = ("entry", serializer, renderer.lang, renderer.api_base)
@@ -73,7 +73,7 @@ def listed(request, renderer, wanted):
     built = renderer.summaries([row[2] for _, row in loaded])
     for (prefix, (moment, pk, _)), entry in zip(loaded, built, strict=True):
         row = (moment, pk, entry)
-        if enabled():
+        if keeping:
             _KEPT.keep((*prefix, pk), row)
         found.append(row)
     return found

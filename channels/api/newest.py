@@ -55,15 +55,14 @@ def newest(key_querysets, limit):
 
 def newest_with_mark(key_querysets, limit):
     """(the page-event mark, newest(key_querysets, limit)) in one statement."""
-    if key_querysets:
-        merged, params = _statement(key_querysets, limit)
-        statement = _WITH_MARK.format(newest=NEWEST_SQL, merged=merged)
-    else:
-        statement, params = NEWEST_SQL, []
     with connection.cursor() as cursor:
-        cursor.execute(statement, params)
+        if not key_querysets:
+            cursor.execute(NEWEST_SQL)
+            return cursor.fetchone()[0], []
+        merged, params = _statement(key_querysets, limit)
+        cursor.execute(_WITH_MARK.format(newest=NEWEST_SQL, merged=merged), params)
         rows = cursor.fetchall()
-    return rows[0][0], [(row[1], row[2]) for row in rows if len(row) > 1 and row[1] is not None]
+    return rows[0][0], [(index, key) for _, index, key in rows if index is not None]
 
 
 def newest_present(request, root, column, key_queries, limit):
@@ -73,7 +72,7 @@ def newest_present(request, root, column, key_queries, limit):
     earlier request, the statement reads the page-event mark too (one round trip); if the
     mark moved on since, the types are looked up again under the new mark and the
     statement runs again."""
-    kept_mark, kept = _PRESENT.mark, _PRESENT.values.get(_present_key(root, column))
+    kept_mark, kept = _PRESENT.peek(_present_key(root, column))
     if kept is not None:
         serializers, querysets = key_queries(kept)
         mark, rows = newest_with_mark(querysets, limit)

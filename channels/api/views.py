@@ -278,7 +278,8 @@ class ItemsView(ApiView):
                         key_querysets.append(keys)
             return serializers, key_querysets
 
-        serializers, rows = newest_present(request._request, scope.root, column, key_queries, size + 1)
+        plain = request._request  # Django's request, under which the marks are read once
+        serializers, rows = newest_present(plain, scope.root, column, key_queries, size + 1)
         wanted = {}
         for index, key in rows:
             wanted.setdefault(index, []).append(key)
@@ -286,13 +287,13 @@ class ItemsView(ApiView):
         # (channels.api.entries), so a page of items it has shown costs no query more.
         renderer = Renderer(request, scope.lang)
         found = entries.listed(
-            request, renderer, [(serializers[index], keys) for index, keys in wanted.items()]
+            plain, renderer, [(serializers[index], keys) for index, keys in wanted.items()]
         )
         found.sort(key=lambda row: (row[0], row[1]), reverse=True)
         page, more = found[:size], len(found) > size
         next_cursor = encode_cursor(page[-1][0], page[-1][1]) if more else None
         self.last_modified = entries.remembered(
-            request, ("latest", scope.root.path), lambda: latest_change(scope.root)
+            plain, ("latest", scope.root.path), lambda: latest_change(scope.root)
         )
         return Response(
             {

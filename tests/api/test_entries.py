@@ -4,7 +4,7 @@ every change that can alter an entry is in the next answer, made in this process
 another one (the page log, the shared token)."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page, PageLogEntry
@@ -19,16 +19,30 @@ from .conftest import BHQ, WWW
 LOADS_ARTICLES = '"cms_articlepage"."summary"'
 
 
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """The ids of a site of 30 articles, built once for the module (each test's changes are
+    rolled back by its own transaction inside this one)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        site = make_site(WWW, "郴州市人民政府", code="4310000001")
+        make_site(BHQ, "北湖区人民政府", code="4310020001", kind="county")
+        office = make_organisation("郴州市人民政府办公室", name_en="General Office of Chenzhou")
+        news = make_column(site.home, "工作动态", slug="news")
+        articles = [
+            make_article(news, title=f"信息{i}", organisation=office, validity="valid") for i in range(30)
+        ]
+        yield site, office.pk, news.pk, [article.pk for article in articles]
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def site(db):
-    site = make_site(WWW, "郴州市人民政府", code="4310000001")
-    make_site(BHQ, "北湖区人民政府", code="4310020001", kind="county")
-    site.office = make_organisation("郴州市人民政府办公室", name_en="General Office of Chenzhou")
-    site.news = make_column(site.home, "工作动态", slug="news")
-    site.articles = [
-        make_article(site.news, title=f"信息{i}", organisation=site.office, validity="valid")
-        for i in range(30)
-    ]
+def site(db, built):
+    """The built site with its rows read afresh, so a test's edits of them stay its own."""
+    site, office, news, articles = built
+    site.office = Organisation.objects.get(pk=office)
+    site.news = Page.objects.get(pk=news).specific
+    by_id = ArticlePage.objects.in_bulk(articles)
+    site.articles = [by_id[pk] for pk in articles]
     return site
 
 
