@@ -11,7 +11,9 @@ articles), so which types have any live item where a list looks is kept per proc
 the page-event mark (`present_types`), and the others are left out of the statement.
 Once a process knows which types are present there, a list is one round trip
 (`newest_present`): the statement also reads the page-event mark, and runs again only when
-the mark moved on since (a publish, anywhere), with the types present now.
+the mark moved on since (a publish, anywhere), with the types present now. The statement
+is compiled once per list shape, the cursor and dates filled in as slots
+(channels.api.slots).
 """
 
 from django.db import connection
@@ -19,6 +21,7 @@ from django.db import connection
 from cms.page_events import NEWEST_SQL, EventMemo, last_event, remember
 
 from .items import api_serializers
+from .slots import filled
 
 # Each part is a type's own query, compiled by the ORM (its parameters passed separately).
 _PART = "SELECT {index} AS kind, part.list_moment, part.list_key FROM ({sql}) part"
@@ -41,46 +44,73 @@ def _statement(key_querysets, limit):
     return _MERGED.format(parts=" UNION ALL ".join(parts), limit=int(limit)), params
 
 
-def newest(key_querysets, limit):
-    """[(index, key)] of the `limit` newest rows among `key_querysets` (values() querysets
-    of `list_moment` and `list_key`, each ordered newest first and cut), newest first;
-    `index` is the queryset's position in the list."""
-    if not key_querysets:
-        return []
-    statement, params = _statement(key_querysets, limit)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        return [(index, key) for index, _, key in cursor.fetchall()]
+class Compiled:
+    """A list's statements as compiled for one shape: the serializers of the types in it,
+    the merged keys' statement, the same with the page-event mark, and their parameters
+    (with slots, channels.api.slots). No types, no statements."""
+
+    def __init__(self, serializers, key_querysets, limit):
+        self.serializers = serializers
+        if key_querysets:
+            self.merged, self.params = _statement(key_querysets, limit)
+            self.with_mark = _WITH_MARK.format(newest=NEWEST_SQL, merged=self.merged)
+        else:
+            self.merged = self.with_mark = None
+            self.params = []
+
+    def newest(self, values):
+        """[(index, key)] of the newest rows, newest first (`index`: the serializer's
+        position in self.serializers), the slots filled from `values`."""
+        if self.merged is None:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(self.merged, filled(self.params, values, connection))
+            return [(index, key) for index, _, key in cursor.fetchall()]
+
+    def newest_with_mark(self, values):
+        """(the page-event mark, self.newest(values)) in one statement."""
+        with connection.cursor() as cursor:
+            if self.merged is None:
+                cursor.execute(NEWEST_SQL)
+                return cursor.fetchone()[0], []
+            cursor.execute(self.with_mark, filled(self.params, values, connection))
+            rows = cursor.fetchall()
+        return rows[0][0], [(index, key) for _, index, key in rows if index is not None]
 
 
-def newest_with_mark(key_querysets, limit):
-    """(the page-event mark, newest(key_querysets, limit)) in one statement."""
-    with connection.cursor() as cursor:
-        if not key_querysets:
-            cursor.execute(NEWEST_SQL)
-            return cursor.fetchone()[0], []
-        merged, params = _statement(key_querysets, limit)
-        cursor.execute(_WITH_MARK.format(newest=NEWEST_SQL, merged=merged), params)
-        rows = cursor.fetchall()
-    return rows[0][0], [(index, key) for _, index, key in rows if index is not None]
+# A list's statement is the same text for every request of its shape: compiled once per
+# shape in each process. Its text depends on the tree only through the shape (the column's
+# path is part of it) and the present types, so no page-event mark retires it; a page
+# saved in this process empties it with the other memos (forget_all), as does each test.
+_COMPILED = EventMemo(size=1024)
+_ALWAYS = "compiled"
 
 
-def newest_present(request, root, column, key_queries, limit):
+def _compiled(shape, present, key_queries, limit):
+    def compute():
+        return Compiled(*key_queries(present), limit)
+
+    return _COMPILED.get(_ALWAYS, (shape, present, limit), compute)
+
+
+def newest_present(request, root, column, shape, key_queries, values, limit):
     """(serializers, [(index, key)]): `key_queries(present types)` gives the serializers and
-    their key querysets for the types present where the list looks, and the rows are
-    newest(those querysets, limit). When this process knows the present types from an
-    earlier request, the statement reads the page-event mark too (one round trip); if the
-    mark moved on since, the types are looked up again under the new mark and the
+    their key querysets (with slots for `values`) for the types present where the list
+    looks, and the rows are the `limit` newest among them. `shape` is everything besides
+    the present types and `values` that the querysets' SQL depends on: the statement is
+    compiled once per shape and present types. When this process knows the present types
+    from an earlier request, the statement reads the page-event mark too (one round trip);
+    if the mark moved on since, the types are looked up again under the new mark and the
     statement runs again."""
     kept_mark, kept = _PRESENT.peek(_present_key(root, column))
     if kept is not None:
-        serializers, querysets = key_queries(kept)
-        mark, rows = newest_with_mark(querysets, limit)
+        compiled = _compiled(shape, kept, key_queries, limit)
+        mark, rows = compiled.newest_with_mark(values)
         remember(request, mark)
         if mark == kept_mark:
-            return serializers, rows
-    serializers, querysets = key_queries(present_types(request, root, column))
-    return serializers, newest(querysets, limit)
+            return compiled.serializers, rows
+    compiled = _compiled(shape, present_types(request, root, column), key_queries, limit)
+    return compiled.serializers, compiled.newest(values)
 
 
 _PRESENT = EventMemo()

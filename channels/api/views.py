@@ -1,6 +1,7 @@
 """Read endpoints of the app API: sites, column tree, items (list and detail), registers,
 the change feed and draft previews. docs/api.md describes them for integrators."""
 
+from django.db.models import BigIntegerField, DateTimeField
 from django.http import JsonResponse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
@@ -33,8 +34,11 @@ from .scope import (
     page_size,
     resolve,
 )
+from .slots import Slot
 
 VALIDITIES = [v for v in Validity.values if v]
+# A list cursor's (moment, key) as the keys' statement takes them (channels.api.slots).
+CURSOR_SLOTS = (Slot("moment", DateTimeField()), Slot("key", BigIntegerField()))
 
 SITE_PARAM = OpenApiParameter("site", str, description="网站编号或域名；省略时按请求的域名确定网站")
 LANG_PARAM = OpenApiParameter("lang", str, enum=list(LANGUAGES), description="语言，默认为网站的语言")
@@ -259,6 +263,18 @@ class ItemsView(ApiView):
         # types that made the page read their items in full, one query each.
         filters = {"organisation": organisation, "category": category, "validity": validity}
         asked = [serializer_for(model) for name, model in api_item_types().items() if kind in (None, name)]
+        # The cursor and the dates enter the statement as slots (channels.api.slots): it is
+        # compiled once per shape, everything else its text depends on.
+        values = {"from": date_from, "to": date_to}
+        if cursor is not None:
+            values["moment"], values["key"] = cursor
+        shape = (
+            tuple(asked),
+            scope.root.path,
+            (column.pk, column.path, column.depth) if column is not None else None,
+            tuple(filters.values()),
+            *(value is not None for value in (date_from, date_to, cursor)),
+        )
 
         def key_queries(present):
             serializers, key_querysets = [], []
@@ -268,9 +284,9 @@ class ItemsView(ApiView):
                         root=scope.root,
                         column=column,
                         filters=filters,
-                        date_from=date_from,
-                        date_to=date_to,
-                        cursor=cursor,
+                        date_from=Slot("from", DateTimeField()) if date_from else None,
+                        date_to=Slot("to", DateTimeField()) if date_to else None,
+                        cursor=CURSOR_SLOTS if cursor else None,
                         size=size,
                     )
                     if keys is not None:
@@ -279,7 +295,7 @@ class ItemsView(ApiView):
             return serializers, key_querysets
 
         plain = request._request  # Django's request, under which the marks are read once
-        serializers, rows = newest_present(plain, scope.root, column, key_queries, size + 1)
+        serializers, rows = newest_present(plain, scope.root, column, shape, key_queries, values, size + 1)
         wanted = {}
         for index, key in rows:
             wanted.setdefault(index, []).append(key)
