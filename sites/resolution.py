@@ -31,7 +31,10 @@ TOKEN = SharedToken("portal:sites:generation")
 # A bound on the remembered hosts: Host headers come from clients.
 MAX_HOSTS = 500
 
-_memo = {"generation": None, "hosts": {}}
+_memo = {"generation": None, "hosts": {}, "root_paths": None}
+# Where Wagtail keeps the sites' root paths on the object a URL is built for (the request):
+# without it, the first URL a request builds reads them from the shared cache.
+_ROOT_PATHS_ATTR = "_wagtail_cached_site_root_paths"
 
 
 def enabled():
@@ -68,7 +71,7 @@ def attach(request):
         return Site.find_for_request(request)
     generation = TOKEN.read(request)
     if _memo["generation"] != generation:
-        _memo["generation"], _memo["hosts"] = generation, {}
+        _memo.update(generation=generation, hosts={}, root_paths=None)
     hosts = _memo["hosts"]
     key = (request._get_raw_host(), request.get_port())
     if key not in hosts:
@@ -87,16 +90,40 @@ def attach(request):
     profile._request = request
     request._wagtail_site = site
     setattr(request, SiteProfile.get_cache_attr_name(), profile)
+    # The sites' root paths (Site.get_site_root_paths) change with the same edits; Wagtail
+    # only reads them, so every request of this generation shares one list.
+    if _memo["root_paths"] is None:
+        _memo["root_paths"] = Site.get_site_root_paths()
+    setattr(request, _ROOT_PATHS_ATTR, _memo["root_paths"])
     return site
 
 
+def site_root_paths(request):
+    """Site.get_site_root_paths(), as remembered for `request` when it was (a DRF request
+    reads its Django request's attributes)."""
+    found = getattr(request, _ROOT_PATHS_ATTR, None)
+    return found if found is not None else Site.get_site_root_paths()
+
+
+def _edited(**kwargs):
+    """A Site, SiteProfile or site root changed: Wagtail's cached root paths go when the
+    edit commits, before the token is replaced, so no process reads the old ones under the
+    new token (Wagtail drops them at the save, when another process could still put the
+    old rows back before the commit)."""
+    from django.db import transaction
+
+    transaction.on_commit(Site.clear_site_root_paths_cache)
+    TOKEN.replace_on_edit()
+
+
 def _page_saved(sender, instance, created=False, raw=False, **kwargs):
-    # Only a site's home page is remembered; a new page is nobody's home yet. Wagtail's
+    # A site's home page is remembered, and the root paths name its translations too: a new
+    # page is a site root only as a translation of one, on the home pages' level. Wagtail's
     # Page.save asks is_site_root() too, for its cache of the sites' root paths.
-    if created or raw or not isinstance(instance, Page):
+    if raw or not isinstance(instance, Page) or (created and instance.depth > 2):
         return
     if instance.is_site_root():
-        TOKEN.replace_on_edit()
+        _edited()
 
 
 def connect():
@@ -104,12 +131,8 @@ def connect():
     from django.db.models.signals import post_delete, post_migrate, post_save
 
     for model in (Site, SiteProfile):
-        post_save.connect(
-            TOKEN.replace_on_edit, sender=model, dispatch_uid=f"portal_site_memo_save_{model.__name__}"
-        )
-        post_delete.connect(
-            TOKEN.replace_on_edit, sender=model, dispatch_uid=f"portal_site_memo_delete_{model.__name__}"
-        )
+        post_save.connect(_edited, sender=model, dispatch_uid=f"portal_site_memo_save_{model.__name__}")
+        post_delete.connect(_edited, sender=model, dispatch_uid=f"portal_site_memo_delete_{model.__name__}")
     post_save.connect(_page_saved, dispatch_uid="portal_site_memo_page")
     # A flush (and a migration) changes rows without saving models.
     post_migrate.connect(TOKEN.replace_on_edit, dispatch_uid="portal_site_memo_migrate")

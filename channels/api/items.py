@@ -15,11 +15,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
-from wagtail.models import Site
 
 from cms.disclosure import VALIDITY_LABELS
 from cms.items import channel_code, item_types, parent_column
 from cms.pages import ColumnPage
+from sites.resolution import site_root_paths
 
 from .renditions import image_payload
 
@@ -67,8 +67,8 @@ class Renderer:
 
     @cached_property
     def root_paths(self):
-        # A cache read: only for a request that builds an entry or a detail.
-        return Site.get_site_root_paths()
+        # Remembered with the request's site (sites.resolution), else a cache read.
+        return site_root_paths(self.request)
 
     def site_root_url(self, url_path):
         for root in self.root_paths:

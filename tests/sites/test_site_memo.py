@@ -156,3 +156,46 @@ def test_hosts_from_clients_are_bounded(provisioned):
         attach(f"h{n}.nowhere.localhost")
     assert len(resolution._memo["hosts"]) <= resolution.MAX_HOSTS
     assert attach()[1].pk == provisioned.site.pk
+
+
+def root_urls(request):
+    return {root.root_url for root in resolution.site_root_paths(request)}
+
+
+def test_the_root_paths_come_with_the_site_without_a_cache_read(provisioned, monkeypatch):
+    from wagtail.models.sites import SITE_ROOT_PATHS_CACHE_KEY
+
+    attach()
+    reads = []
+    original = cache.get
+
+    def counted(key, *args, **kwargs):
+        reads.append(key)
+        return original(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counted)
+    request, _ = attach()
+    # Wagtail's own URL building takes them from the request too.
+    assert provisioned.home.get_full_url(request) == f"http://{HOST}/"
+    assert f"http://{HOST}" in root_urls(request)
+    assert not [key for key in reads if SITE_ROOT_PATHS_CACHE_KEY in str(key)]
+
+
+def test_a_hostname_edit_reaches_the_next_requests_urls(provisioned):
+    attach()
+    site = provisioned.site
+    site.hostname = "new.memo.localhost"
+    site.save()
+    request, _ = attach("new.memo.localhost")
+    assert provisioned.home.get_full_url(request) == "http://new.memo.localhost/"
+    assert f"http://{HOST}" not in root_urls(request)
+
+
+def test_a_new_translation_of_a_home_page_is_in_the_next_requests_root_paths(provisioned):
+    from wagtail.models import Locale
+
+    attach()
+    english = Locale.objects.get_or_create(language_code="en")[0]
+    translation = provisioned.home.copy_for_translation(english)
+    request, _ = attach()
+    assert translation.url_path in {root.root_path for root in resolution.site_root_paths(request)}
