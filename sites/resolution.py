@@ -22,6 +22,7 @@ it off and asks the database every time, as Wagtail does.
 """
 
 from django.conf import settings
+from django.db import transaction
 from wagtail.models import Page, Site
 
 from .models import SiteProfile
@@ -110,8 +111,6 @@ def _edited(**kwargs):
     edit commits, before the token is replaced, so no process reads the old ones under the
     new token (Wagtail drops them at the save, when another process could still put the
     old rows back before the commit)."""
-    from django.db import transaction
-
     transaction.on_commit(Site.clear_site_root_paths_cache)
     TOKEN.replace_on_edit()
 

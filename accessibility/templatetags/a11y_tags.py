@@ -3,10 +3,10 @@ the toolbar itself, rendered once per language."""
 
 import functools
 import json
-from urllib.parse import quote
 
 from django import template
 from django.conf import settings
+from django.template.defaultfilters import urlencode
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import translation
@@ -52,8 +52,8 @@ def a11y_toolbar_html(context):
     else:
         html = _kept_toolbar(language, get_script_prefix())
     here = request.get_full_path() if request is not None else "/"
-    # As the template's {{ request.get_full_path|urlencode }} writes it.
-    return mark_safe(html.replace(_HERE, escape(quote(here, safe="/"))))  # noqa: S308 - escaped above
+    # As the template's {{ request.get_full_path|urlencode }} writes it (the filter, escaped).
+    return mark_safe(html.replace(_HERE, escape(urlencode(here))))  # noqa: S308 - escaped above
 
 
 class _Here:
